@@ -1,0 +1,71 @@
+"""jenkins-docker-sdk: team repositories of Dockerfiles in, a containerized Jenkins farm out.
+
+The public API is re-exported here; everything else is an implementation detail.
+"""
+
+from __future__ import annotations
+
+from jenkins_docker_sdk.dockerfile import DockerfileInfo, Stage, parse_dockerfile
+from jenkins_docker_sdk.errors import (
+    DockerfileError,
+    FarmError,
+    InputError,
+    JenkinsDockerSDKError,
+    LabelResolutionError,
+    LabelSyntaxError,
+    Location,
+    Problem,
+    RenderError,
+)
+from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, parse_label_string
+from jenkins_docker_sdk.models import (
+    AgentTemplate,
+    CloudSettings,
+    CredentialBinding,
+    Farm,
+    FarmSettings,
+    GitSource,
+    JobSpec,
+    TeamRepo,
+    Triggers,
+)
+from jenkins_docker_sdk.output import RenderResult, render_farm
+from jenkins_docker_sdk.render import Renderer
+
+__all__ = [
+    "AgentTemplate",
+    "CloudSettings",
+    "CredentialBinding",
+    "DockerfileError",
+    "DockerfileInfo",
+    "Farm",
+    "FarmError",
+    "FarmSettings",
+    "GitSource",
+    "InputError",
+    "JenkinsDockerSDKError",
+    "JobSpec",
+    "LabelExpression",
+    "LabelResolutionError",
+    "LabelResolver",
+    "LabelSyntaxError",
+    "Location",
+    "Problem",
+    "RenderError",
+    "RenderResult",
+    "Renderer",
+    "Stage",
+    "TeamRepo",
+    "Triggers",
+    "parse_dockerfile",
+    "parse_label_string",
+    "render_farm",
+]
+
+
+def __getattr__(name: str) -> str:
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import version
+
+    return version("jenkins-docker-sdk")

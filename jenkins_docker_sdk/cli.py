@@ -1,0 +1,122 @@
+"""``jds``: the command line. Thin: each command calls the library and prints its result.
+
+Exit codes: 0 success, 1 a check failed, 2 bad input (with file:line, no traceback),
+3 an internal error (a bug: rerun with --debug for the traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from jenkins_docker_sdk.errors import InputError, JenkinsDockerSDKError
+from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
+from jenkins_docker_sdk.models import Farm
+from jenkins_docker_sdk.output import render_farm
+
+EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL = 1, 2, 3
+
+_farm_argument = click.argument("farm", type=click.Path(path_type=Path, file_okay=False))
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jenkins-docker-sdk", prog_name="jds")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn team repositories of Dockerfiles into a containerized Jenkins build farm."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@_farm_argument
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="Output directory.")
+@_json_option
+def render(farm: Path, out: Path, as_json: bool) -> None:
+    """Render the Job DSL seed, Jenkinsfiles, config.xml and cloud configs of FARM into OUT.
+
+    OUT is replaced as a whole, and only when everything rendered.
+    """
+    loaded = Farm.from_path(farm)
+    result = render_farm(loaded, out)
+    if as_json:
+        _print_json({"out": str(out), "files": result.files, **result.report})
+        return
+    summary = result.report["summary"]
+    click.echo(
+        f"Rendered {summary['jobs']} jobs of {summary['teams']} teams on "
+        f"{summary['templates']} agent templates ({summary['repos']} repositories) "
+        f"into {out}/ ({result.files} files)"
+    )
+    for job in result.report["jobs"]:
+        click.echo(f"  {job['name']:<32} {job['label']:<40} -> {job['templates'][0]}")
+    for warning in loaded.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@_farm_argument
+@_json_option
+def check(farm: Path, as_json: bool) -> None:
+    """Check FARM (manifests, Dockerfiles, names, labels) without writing anything."""
+    loaded = Farm.from_path(farm)
+    if as_json:
+        _print_json({"ok": True, "jobs": len(loaded.jobs), "templates": len(loaded.templates),
+                     "warnings": list(loaded.warnings)})  # fmt: skip
+        return
+    click.echo(f"{farm}: {len(loaded.jobs)} jobs, {len(loaded.templates)} agent templates: OK")
+    for warning in loaded.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@click.argument("which", type=click.Choice(["farm", "manifest", "all"]), default="all")
+def schema(which: str) -> None:
+    """Print the JSON Schema of farm.yml, jenkins-docker.yml, or both."""
+    schemas = {
+        "farm": json_schema(FarmFile, "farm.yml"),
+        "manifest": json_schema(RepoManifest, "jenkins-docker.yml"),
+    }
+    _print_json(schemas if which == "all" else schemas[which])
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``jds`` with ``argv``; returns the exit code instead of exiting."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        cli.main(args=args, prog_name="jds", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_FAILED
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_INPUT
+    except InputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_INPUT
+    except JenkinsDockerSDKError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_FAILED
+    except Exception as exc:
+        if "--debug" in args:
+            traceback.print_exc()
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        return EXIT_INTERNAL
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""The SDK's error tree: one root, and input errors that say where and what is accepted.
+
+Every error a user can cause is an :class:`InputError` (the CLI exits with code 2 for
+these): it carries :class:`Problem` objects, each naming a file and line (or an
+expression and column) and what would have been accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+
+@attrs.frozen
+class Location:
+    """Where something came from: a file, and optionally a 1-based line and column."""
+
+    path: Path
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        text = str(self.path)
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return text
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with the input: where it is, what is wrong, what is accepted."""
+
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f"\n    {self.hint}"
+        return text
+
+
+class JenkinsDockerSDKError(Exception):
+    """Root of every error the SDK raises on purpose: catch this to catch them all."""
+
+
+class InputError(JenkinsDockerSDKError):
+    """The input (farm, manifest, Dockerfile, label expression) is not acceptable.
+
+    Attributes:
+        problems: every problem found, in file order.
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._summary())
+
+    @classmethod
+    def at(
+        cls,
+        message: str,
+        location: Location | None = None,
+        hint: str | None = None,
+    ) -> InputError:
+        """Build an error holding a single problem."""
+        return cls([Problem(message, location, hint)])
+
+    def _summary(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines.extend(str(problem) for problem in self.problems)
+        return "\n".join(lines)
+
+
+class FarmError(InputError):
+    """A farm (farm.yml, team manifests, Dockerfiles) cannot be read."""
+
+
+class DockerfileError(InputError):
+    """A Dockerfile cannot be parsed or is not usable as a build agent."""
+
+
+class LabelSyntaxError(InputError):
+    """A Jenkins label expression does not parse.
+
+    Attributes:
+        expression: the text that was parsed.
+        position: 0-based character offset of the offending character.
+    """
+
+    def __init__(self, expression: str, position: int, message: str) -> None:
+        self.expression = expression
+        self.position = position
+        caret = f"    {expression}\n    {' ' * position}^"
+        super().__init__([Problem(f"{message} at column {position + 1}\n{caret}")])
+
+
+class LabelResolutionError(InputError):
+    """A job's label expression is satisfied by no agent template."""
+
+
+class RenderError(JenkinsDockerSDKError):
+    """A template tried to emit a value that did not pass its language's escaping filter.
+
+    This is a bug in a template, never a user error: it is what stands between team data
+    and code execution on the Jenkins controller.
+    """

@@ -1,0 +1,176 @@
+"""Escaping filters, one set per output language, and the marker types they return.
+
+A template may only emit values of the marker type of its language (see
+:mod:`jenkins_docker_sdk.render`): the filters here are the only way to make one, so a
+value from a team repository cannot reach generated code without being escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from jenkins_docker_sdk.errors import RenderError
+
+
+class GroovyCode(str):
+    """Groovy source produced by an escaping filter (a literal, list or map)."""
+
+    __slots__ = ()
+
+
+class XmlText(str):
+    """XML character data or attribute text produced by :func:`xml_text`."""
+
+    __slots__ = ()
+
+
+class YamlValue(str):
+    """A YAML flow value produced by :func:`yaml_value`."""
+
+    __slots__ = ()
+
+
+_GROOVY_ESCAPES = {
+    "\\": "\\\\",
+    "'": "\\'",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+
+
+def groovy_string(value: str) -> str:
+    """``value`` as a single-quoted Groovy literal: no interpolation, ASCII only.
+
+    Backslash, quote and control characters are escaped; every other non-printable or
+    non-ASCII character becomes a ``\\uXXXX`` escape. Groovy translates ``\\uXXXX``
+    before it lexes, so a ``u`` that follows a backslash is itself written as
+    ``\\u0075``: ``\\u0027`` in the data can never turn into a quote.
+    """
+    out = ["'"]
+    previous = ""
+    for ch in value:
+        if ch in _GROOVY_ESCAPES:
+            out.append(_GROOVY_ESCAPES[ch])
+        elif ch == "u" and previous == "\\":
+            out.append("\\u0075")
+        elif " " <= ch <= "~":
+            out.append(ch)
+        else:
+            out.append(_java_unicode_escape(ch))
+        previous = ch
+    out.append("'")
+    return "".join(out)
+
+
+def _java_unicode_escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def groovy(value: Any) -> GroovyCode:
+    """Any plain value (str, int, float, bool, None, list, mapping) as a Groovy literal."""
+    if isinstance(value, GroovyCode):
+        return value
+    if value is None:
+        return GroovyCode("null")
+    if isinstance(value, bool):
+        return GroovyCode("true" if value else "false")
+    if isinstance(value, int):
+        return GroovyCode(str(value))
+    if isinstance(value, float):
+        return GroovyCode(repr(value))
+    if isinstance(value, str):
+        return GroovyCode(groovy_string(value))
+    if isinstance(value, Mapping):
+        return groovy_map(value)
+    if isinstance(value, Sequence):
+        return groovy_list(value)
+    raise RenderError(f"no Groovy literal for a {type(value).__name__}")
+
+
+def groovy_list(values: Sequence[Any]) -> GroovyCode:
+    """A Groovy list literal whose items are escaped with :func:`groovy`."""
+    return GroovyCode("[" + ", ".join(groovy(v) for v in values) + "]")
+
+
+def groovy_map(values: Mapping[str, Any]) -> GroovyCode:
+    """A Groovy map literal with string keys; keys and values are escaped literals."""
+    if not values:
+        return GroovyCode("[:]")
+    items = ", ".join(f"({groovy_string(str(k))}): {groovy(v)}" for k, v in values.items())
+    return GroovyCode("[" + items + "]")
+
+
+_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
+
+
+def xml_text(value: Any) -> XmlText:
+    """``value`` as XML 1.1 text, safe in element content and in quoted attributes.
+
+    Control characters that XML 1.1 allows only as references are written as ``&#xN;``
+    (as Jenkins itself writes config.xml); NUL cannot be represented and is refused.
+    """
+    if isinstance(value, XmlText):
+        return value
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    text = str(value)
+    out = []
+    for ch in text:
+        if ch in _XML_ESCAPES:
+            out.append(_XML_ESCAPES[ch])
+        elif ch == "\x00":
+            raise RenderError("NUL cannot be written in XML")
+        elif (ord(ch) < 0x20 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F:
+            out.append(f"&#x{ord(ch):x};")
+        else:
+            out.append(ch)
+    return XmlText("".join(out))
+
+
+def yaml_string(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar in pure ASCII (valid YAML 1.1 and 1.2)."""
+    out = ['"']
+    for ch in value:
+        if ch in '\\"':
+            out.append("\\" + ch)
+        elif " " <= ch <= "~":
+            out.append(ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def yaml_value(value: Any) -> YamlValue:
+    """Any plain value as a YAML flow value: scalars quoted, lists and maps in flow style."""
+    if isinstance(value, YamlValue):
+        return value
+    if value is None:
+        return YamlValue("null")
+    if isinstance(value, bool):
+        return YamlValue("true" if value else "false")
+    if isinstance(value, (int, float)):
+        return YamlValue(repr(value))
+    if isinstance(value, str):
+        return YamlValue(yaml_string(value))
+    if isinstance(value, Mapping):
+        return YamlValue(
+            "{" + ", ".join(f"{yaml_string(str(k))}: {yaml_value(v)}" for k, v in value.items()) + "}"
+        )
+    if isinstance(value, Sequence):
+        return YamlValue("[" + ", ".join(yaml_value(v) for v in value) + "]")
+    raise RenderError(f"no YAML value for a {type(value).__name__}")

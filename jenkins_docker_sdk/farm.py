@@ -1,0 +1,400 @@
+"""Discovery: a farm root with farm.yml and team repositories below it -> :class:`Farm`.
+
+A team repository is any directory holding ``jenkins-docker.yml`` and/or a
+``Dockerfile``; discovery does not descend into a repository once found (its own
+subdirectories are the team's business). Every problem in every file is collected and
+reported together, each with its file and line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from jenkins_docker_sdk import names
+from jenkins_docker_sdk.dockerfile import AGENT_LABELS_KEY, DockerfileInfo, parse_dockerfile
+from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError, Location, Problem
+from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, parse_label_string, quote_atom
+from jenkins_docker_sdk.manifest import FarmFile, JobConfig, RepoManifest, read
+from jenkins_docker_sdk.models import (
+    AgentTemplate,
+    CloudSettings,
+    CredentialBinding,
+    Farm,
+    FarmSettings,
+    JobSpec,
+    TeamRepo,
+    Triggers,
+)
+from jenkins_docker_sdk.yamlfile import load_yaml
+
+FARM_FILE = "farm.yml"
+MANIFEST = "jenkins-docker.yml"
+DOCKERFILE = "Dockerfile"
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
+
+
+def load_farm(root: Path) -> Farm:
+    """Discover and check the farm under ``root``.
+
+    Raises:
+        FarmError: listing every problem found, each with file and line.
+    """
+    if not root.is_dir():
+        raise FarmError.at("farm root is not a directory", Location(root))
+    problems: list[Problem] = []
+    settings = _load_settings(root, problems)
+    repos = [repo for rel in find_repos(root) if (repo := _load_repo(root, rel, settings, problems))]
+    _check_unique(repos, problems)
+    bindings, warnings = _bind(repos, problems)
+    if problems:
+        raise FarmError(problems)
+    return Farm(
+        root=root,
+        settings=settings,
+        repos=tuple(repos),
+        bindings=bindings,
+        warnings=tuple(warnings),
+    )
+
+
+def find_repos(root: Path) -> Iterator[Path]:
+    """Relative paths of team repositories under ``root``, sorted, hidden folders skipped."""
+    for current, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        here = Path(current)
+        if here != root and (MANIFEST in files or DOCKERFILE in files):
+            dirs.clear()
+            yield here.relative_to(root)
+
+
+def _load_settings(root: Path, problems: list[Problem]) -> FarmSettings:
+    path = root / FARM_FILE
+    if not path.exists():
+        return FarmSettings()
+    try:
+        data = load_yaml(path)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return FarmSettings()
+    farm_file, found = read(data, FarmFile, path, "farm.yml")
+    problems.extend(found)
+    if farm_file is None:
+        return FarmSettings()
+    cloud = farm_file.cloud
+    defaults = farm_file.defaults
+    return FarmSettings(
+        jenkins_url=farm_file.jenkins.url if farm_file.jenkins else None,
+        registry=farm_file.registry,
+        cloud=CloudSettings(**{k: v for k, v in attrs.asdict(cloud).items() if v is not None})
+        if cloud
+        else CloudSettings(),
+        drydock_label=(farm_file.drydock.label if farm_file.drydock else None) or "drydock",
+        default_branch=(defaults.branch if defaults else None) or "main",
+        default_timeout_minutes=(defaults.timeout_minutes if defaults else None) or 60,
+        source=Location(path),
+    )
+
+
+@attrs.define
+class _RepoReader:
+    """Reads one repository, appending problems instead of stopping at the first."""
+
+    root: Path
+    rel: Path
+    settings: FarmSettings
+    problems: list[Problem]
+
+    @property
+    def directory(self) -> Path:
+        return self.root / self.rel
+
+    def at(self, path: Path, position: tuple[int, int] | None = None) -> Location:
+        return Location(path, *position) if position else Location(path)
+
+    def fail(self, message: str, location: Location, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, location, hint))
+
+    def load(self) -> TeamRepo | None:
+        manifest_path = self.directory / MANIFEST
+        raw: Any = {}
+        manifest = RepoManifest()
+        if manifest_path.exists():
+            before = len(self.problems)
+            try:
+                raw = load_yaml(manifest_path) or {}
+            except InputError as exc:
+                self.problems.extend(exc.problems)
+                return None
+            parsed, found = read(raw, RepoManifest, manifest_path, MANIFEST)
+            self.problems.extend(found)
+            if parsed is None or len(self.problems) > before:
+                return None
+            manifest = parsed
+        team = manifest.team or self.rel.parts[0]
+        name = self.rel.name
+        for value, what in ((team, "team"), (name, "repository")):
+            if (reason := names.item_name(value)) is not None:
+                self.fail(
+                    f"{what} name {value!r} (from the folder name) is not accepted: {reason}",
+                    Location(self.directory),
+                )
+                return None
+        agent = self._agent(manifest, raw, team, name, manifest_path)
+        jobs = tuple(
+            job
+            for index, config in enumerate(manifest.jobs or ())
+            if (job := self._job(config, raw["jobs"], index, team, name, agent, manifest_path))
+        )
+        return TeamRepo(
+            path=self.rel,
+            team=team,
+            name=name,
+            manifest=manifest_path if manifest_path.exists() else None,
+            agent=agent,
+            jobs=jobs,
+        )
+
+    def _agent(
+        self, manifest: RepoManifest, raw: Any, team: str, name: str, manifest_path: Path
+    ) -> AgentTemplate | None:
+        config = manifest.agent
+        relative = (config.dockerfile if config else None) or DOCKERFILE
+        dockerfile_path = self.directory / relative
+        if not dockerfile_path.is_file():
+            if config is None:
+                return None
+            key = "dockerfile" if config.dockerfile else None
+            position = raw["agent"].positions.get(key) if key else raw.positions.get("agent")
+            self.fail(
+                f"the agent's Dockerfile {relative!r} does not exist in {self.rel}",
+                self.at(manifest_path, position),
+                "add the Dockerfile, or set agent.dockerfile to its path in the repository",
+            )
+            return None
+        try:
+            info = parse_dockerfile(dockerfile_path)
+        except InputError as exc:
+            self.problems.extend(exc.problems)
+            return None
+        labels = set(config.labels or ()) if config else set()
+        labels |= self._dockerfile_labels(info)
+        if not labels:
+            self.fail(
+                "the agent template has no labels, so no job can ask for it",
+                Location(dockerfile_path),
+                f'add LABEL {AGENT_LABELS_KEY}="..." to the Dockerfile or agent.labels to {MANIFEST}',
+            )
+            return None
+        image = (config.image if config else None) or _default_image(self.settings.registry, team, name)
+        if (reason := names.image_name(image)) is not None:
+            self.fail(
+                f"default image name {image!r} is not accepted: {reason}",
+                Location(self.directory),
+                f"set agent.image in {MANIFEST}",
+            )
+            return None
+        connector = (config.connector if config else None) or self.settings.cloud.connector
+        return AgentTemplate(
+            name=f"{team}-{name}",
+            team=team,
+            repo=str(self.rel),
+            image=image,
+            labels=frozenset(labels),
+            connector=connector,
+            mode=(config.mode if config else None) or "exclusive",
+            instance_cap=config.instance_cap if config else None,
+            remote_fs=(config.remote_fs if config else None) or "/home/jenkins/agent",
+            memory_mb=config.memory_mb if config else None,
+            cpus=config.cpus if config else None,
+            user=info.user,
+            docker_socket=self.settings.drydock_label in labels,
+            dockerfile=dockerfile_path,
+            source=Location(manifest_path) if config else Location(dockerfile_path),
+        )
+
+    def _dockerfile_labels(self, info: DockerfileInfo) -> set[str]:
+        text = info.labels.get(AGENT_LABELS_KEY)
+        if text is None:
+            return set()
+        where = Location(info.path, info.label_lines[AGENT_LABELS_KEY])
+        try:
+            atoms = parse_label_string(text)
+        except LabelSyntaxError as exc:
+            self.fail(f"LABEL {AGENT_LABELS_KEY}: {exc}", where)
+            return set()
+        for atom in sorted(atoms):
+            if (reason := names.label_atom(atom)) is not None:
+                self.fail(f"LABEL {AGENT_LABELS_KEY}: label {atom!r} is not accepted: {reason}", where)
+        return {atom for atom in atoms if names.label_atom(atom) is None}
+
+    def _job(
+        self,
+        config: JobConfig,
+        raw_jobs: Any,
+        index: int,
+        team: str,
+        repo: str,
+        agent: AgentTemplate | None,
+        manifest_path: Path,
+    ) -> JobSpec | None:
+        raw = raw_jobs[index]
+        entry = self.at(manifest_path, raw_jobs.positions[index])
+        label = self._job_label(config, raw, agent, entry, manifest_path)
+        if label is None:
+            return None
+        if not self._credentials_ok(config.credentials or [], raw, manifest_path):
+            return None
+        git = config.git
+        if git is not None and git.branch is None:
+            git = attrs.evolve(git, branch=self.settings.default_branch)
+        return JobSpec(
+            team=team,
+            name=config.name,
+            repo=repo,
+            description=config.description or "",
+            git=git,
+            label=label,
+            steps=tuple(config.steps or ()),
+            credentials=tuple(config.credentials or ()),
+            docker=bool(config.docker),
+            triggers=config.triggers or Triggers(),
+            timeout_minutes=config.timeout_minutes or self.settings.default_timeout_minutes,
+            source=entry,
+            label_source=self.at(manifest_path, raw.positions["label"]) if "label" in raw else entry,
+        )
+
+    def _job_label(
+        self,
+        config: JobConfig,
+        raw: Any,
+        agent: AgentTemplate | None,
+        entry: Location,
+        manifest_path: Path,
+    ) -> str | None:
+        text = config.label
+        if text is None and config.docker:
+            return quote_atom(self.settings.drydock_label)
+        if text is None:
+            if agent is None:
+                self.fail(
+                    f"job {config.name!r} has no label and this repository provides no agent",
+                    entry,
+                    "set the job's label, or add a Dockerfile to the repository",
+                )
+                return None
+            return " && ".join(quote_atom(atom) for atom in sorted(agent.labels))
+        where = self.at(manifest_path, raw.positions["label"])
+        try:
+            expression = LabelExpression.parse(text)
+        except LabelSyntaxError as exc:
+            self.fail(f"job {config.name!r}: label expression {exc}", where)
+            return None
+        if config.docker:
+            return f"{quote_atom(self.settings.drydock_label)} && ({expression})"
+        return str(expression)
+
+    def _credentials_ok(self, bindings: list[CredentialBinding], raw: Any, manifest_path: Path) -> bool:
+        ok = True
+        seen: dict[str, str] = {}
+        for index, binding in enumerate(bindings):
+            where = self.at(manifest_path, raw["credentials"].positions[index])
+            required, optional = CredentialBinding.SHAPES[binding.type]
+            for field in required:
+                if getattr(binding, field) is None:
+                    ok = False
+                    self.fail(f"credential {binding.id!r} of type {binding.type} needs {field}", where)
+            for field in (
+                "variable",
+                "username_variable",
+                "password_variable",
+                "passphrase_variable",
+            ):
+                if field not in required + optional and getattr(binding, field) is not None:
+                    ok = False
+                    accepted = ", ".join(required + optional)
+                    self.fail(
+                        f"credential {binding.id!r} of type {binding.type} does not take {field}",
+                        where,
+                        f"accepted for {binding.type}: {accepted}",
+                    )
+            for variable in binding.variables:
+                if variable in seen:
+                    ok = False
+                    self.fail(
+                        f"variable {variable} is bound twice (credentials {seen[variable]!r} "
+                        f"and {binding.id!r})",
+                        where,
+                    )
+                seen[variable] = binding.id
+        return ok
+
+
+def _default_image(registry: str | None, team: str, repo: str) -> str:
+    path = f"{team}/{repo}".lower()
+    return f"{registry}/{path}" if registry else path
+
+
+def _load_repo(root: Path, rel: Path, settings: FarmSettings, problems: list[Problem]) -> TeamRepo | None:
+    return _RepoReader(root, rel, settings, problems).load()
+
+
+def _check_unique(repos: list[TeamRepo], problems: list[Problem]) -> None:
+    templates: dict[str, AgentTemplate] = {}
+    jobs: dict[str, JobSpec] = {}
+    for repo in repos:
+        if repo.agent is not None:
+            first = templates.setdefault(repo.agent.name, repo.agent)
+            if first is not repo.agent:
+                problems.append(
+                    Problem(
+                        f"agent template name {repo.agent.name!r} is used twice (also by {first.repo})",
+                        repo.agent.source,
+                    )
+                )
+        for job in repo.jobs:
+            key = job.full_name.lower()  # Jenkins item names are case-insensitive
+            other = jobs.setdefault(key, job)
+            if other is not job:
+                problems.append(
+                    Problem(f"job {job.full_name!r} is defined twice (first at {other.source})", job.source)
+                )
+
+
+def _bind(repos: list[TeamRepo], problems: list[Problem]) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    resolver = LabelResolver(repo.agent for repo in repos if repo.agent is not None)
+    bindings: dict[str, tuple[str, ...]] = {}
+    warnings: list[str] = []
+    cache: dict[str, tuple[AgentTemplate, ...]] = {}
+    for repo in repos:
+        for job in repo.jobs:
+            if job.label not in cache:
+                cache[job.label] = resolver.resolve(LabelExpression.parse(job.label))
+            matched = cache[job.label]
+            if not matched:
+                nearest = resolver.nearest(LabelExpression.parse(job.label))
+                hint = (
+                    "nearest: " + "; ".join(map(str, nearest))
+                    if nearest
+                    else "the farm has no agent templates"
+                )
+                problems.append(
+                    Problem(
+                        f"job {job.full_name!r}: no agent template satisfies the label {job.label!r}",
+                        job.label_source,
+                        hint,
+                    )
+                )
+                continue
+            bindings[job.full_name] = tuple(t.name for t in matched)
+            if len(matched) > 1:
+                warnings.append(
+                    f"{job.source}: job {job.full_name!r}: label {job.label!r} is satisfied by "
+                    f"{len(matched)} templates ({', '.join(bindings[job.full_name])}); "
+                    f"{matched[0].name} is used first"
+                )
+    return bindings, warnings

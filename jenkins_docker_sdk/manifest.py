@@ -1,0 +1,323 @@
+"""The shape of farm.yml and jenkins-docker.yml, read strictly and described as JSON Schema.
+
+The file models below are attrs classes whose field metadata (``doc``, ``check``, ``min``,
+``max``) is the single source of truth: :func:`read` turns loaded YAML into them,
+reporting every unknown key (with a did-you-mean), wrong type and bad name at its line;
+:func:`json_schema` describes the same fields for editors and ``jds schema``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal, TypeVar, Union
+
+import attrs
+
+from jenkins_docker_sdk import names
+from jenkins_docker_sdk.errors import Location, Problem
+from jenkins_docker_sdk.models import Connector, CredentialBinding, GitSource, Mode, Triggers, spec
+
+T = TypeVar("T")
+
+
+# --- farm.yml -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class JenkinsConfig:
+    """The Jenkins controller the farm's jobs and clouds are for."""
+
+    url: str | None = spec(
+        "Controller URL, e.g. https://jenkins.example.com.", check=names.printable, default=None
+    )
+
+
+@attrs.frozen
+class CloudConfig:
+    """The Docker cloud agents are provisioned from."""
+
+    name: str | None = spec("Cloud name in Jenkins.", check=names.item_name, default=None)
+    docker_host: str | None = spec(
+        "Docker host or Swarm URI (unix://, tcp://).", check=names.printable, default=None
+    )
+    container_cap: int | None = spec("Most agent containers at once.", minimum=1, default=None)
+    connector: Connector | None = spec("Default connector for agent templates.", default=None)
+
+
+@attrs.frozen
+class DrydockConfig:
+    """The DryDock host: the only agents that see a Docker socket."""
+
+    label: str | None = spec("Label of the DryDock agents.", check=names.label_atom, default=None)
+
+
+@attrs.frozen
+class DefaultsConfig:
+    """Defaults for every job of the farm."""
+
+    branch: str | None = spec("Branch built when a job names none.", check=names.branch_name, default=None)
+    timeout_minutes: int | None = spec("Build timeout in minutes.", minimum=1, maximum=10080, default=None)
+
+
+@attrs.frozen
+class FarmFile:
+    """farm.yml at the farm root: farm-wide settings, all optional."""
+
+    jenkins: JenkinsConfig | None = spec("The Jenkins controller.", default=None)
+    registry: str | None = spec(
+        "Registry that team images are pushed to.", check=names.registry_host, default=None
+    )
+    cloud: CloudConfig | None = spec("The Docker cloud.", default=None)
+    drydock: DrydockConfig | None = spec("The DryDock host for jobs that build images.", default=None)
+    defaults: DefaultsConfig | None = spec("Job defaults.", default=None)
+
+
+# --- jenkins-docker.yml ---------------------------------------------------------------
+
+
+@attrs.frozen
+class AgentConfig:
+    """The agent template this repository's Dockerfile provides."""
+
+    dockerfile: str | None = spec(
+        "Dockerfile path, relative to the repository.", check=names.printable, default=None
+    )
+    image: str | None = spec(
+        "Image name (default: <registry>/<team>/<repo>).", check=names.image_name, default=None
+    )
+    labels: list[str] | None = spec(
+        "Labels, merged with the Dockerfile's LABEL io.jenkins.agent.labels.",
+        check=names.label_atom,
+        default=None,
+    )
+    connector: Connector | None = spec("How Jenkins connects to the agent.", default=None)
+    mode: Mode | None = spec(
+        "exclusive: only jobs that name a matching label; normal: also unlabeled jobs.",
+        default=None,
+    )
+    instance_cap: int | None = spec("Most containers of this template at once.", minimum=1, default=None)
+    remote_fs: str | None = spec(
+        "Agent work directory in the container.", check=names.printable, default=None
+    )
+    memory_mb: int | None = spec("Memory limit in MiB.", minimum=4, default=None)
+    cpus: float | None = spec("CPU limit (fractions allowed).", default=None)
+
+
+@attrs.frozen
+class JobConfig:
+    """One pipeline job."""
+
+    name: str = spec("Job name, unique within the team.", check=names.item_name)
+    description: str | None = spec("Shown on the job page.", check=names.text, default=None)
+    git: GitSource | None = spec("Repository to check out.", default=None)
+    label: str | None = spec(
+        "Jenkins label expression (default: the repo's agent labels joined with &&).",
+        check=names.printable,
+        default=None,
+    )
+    steps: list[str] | None = spec("Shell steps, run in order.", check=names.text, default=None)
+    credentials: list[CredentialBinding] | None = spec(
+        "Credentials bound to variables while the steps run.", default=None
+    )
+    docker: bool | None = spec("The job builds images: run it on the DryDock label.", default=None)
+    triggers: Triggers | None = spec("Timers and SCM polling.", default=None)
+    timeout_minutes: int | None = spec("Build timeout in minutes.", minimum=1, maximum=10080, default=None)
+
+
+@attrs.frozen
+class RepoManifest:
+    """jenkins-docker.yml in a team repository."""
+
+    team: str | None = spec(
+        "Team (default: the first path component under the farm root).",
+        check=names.item_name,
+        default=None,
+    )
+    agent: AgentConfig | None = spec("The agent template of this repo's Dockerfile.", default=None)
+    jobs: list[JobConfig] | None = spec("Jobs of this repository.", default=None)
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+@attrs.define
+class _Reader:
+    path: Path
+    problems: list[Problem] = attrs.Factory(list)
+
+    def fail(self, message: str, where: tuple[int, int] | None, hint: str | None = None) -> None:
+        location = Location(self.path, *where) if where else Location(self.path)
+        self.problems.append(Problem(message, location, hint))
+
+    def read_object(self, data: Any, cls: type[T], where: tuple[int, int] | None, what: str) -> T | None:
+        if not isinstance(data, dict):
+            self.fail(f"{what} must be a mapping, not {_kind(data)}", where)
+            return None
+        before = len(self.problems)
+        fields = attrs.fields_dict(cls)  # type: ignore[arg-type]
+        hints = typing.get_type_hints(cls)
+        positions: dict[Any, tuple[int, int]] = getattr(data, "positions", {})
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            at = positions.get(key, where)
+            if key not in fields:
+                close = difflib.get_close_matches(str(key), fields, n=1)
+                accepted = "did you mean " + repr(close[0]) + "?" if close else ""
+                self.fail(
+                    f"unknown key {key!r} in {what}" + (f"; {accepted}" if accepted else ""),
+                    at,
+                    "accepted keys: " + ", ".join(fields),
+                )
+                continue
+            field = fields[key]
+            values[key] = self.read_value(value, hints[key], field.metadata, at, f"{what}.{key}")
+        missing = [n for n, f in fields.items() if f.default is attrs.NOTHING and n not in data]
+        for name in missing:
+            self.fail(f"{what} needs the key {name!r}: {fields[name].metadata['doc']}", where)
+        if len(self.problems) > before:
+            return None  # the problems are already recorded
+        return cls(**values)
+
+    def read_value(self, value: Any, hint: Any, meta: Any, at: tuple[int, int] | None, what: str) -> Any:
+        origin = typing.get_origin(hint)
+        if origin in (Union, types.UnionType):
+            options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+            if value is None:
+                return None
+            return self.read_value(value, options[0], meta, at, what)
+        if origin is Literal:
+            choices = typing.get_args(hint)
+            if value not in choices:
+                self.fail(f"{what} is {value!r}; accepted: " + " | ".join(map(str, choices)), at)
+                return None
+            return value
+        if origin is list:
+            (item_hint,) = typing.get_args(hint)
+            if not isinstance(value, list):
+                self.fail(f"{what} must be a list, not {_kind(value)}", at)
+                return None
+            item_at: list[tuple[int, int]] = getattr(value, "positions", [])
+            return [
+                self.read_value(item, item_hint, meta, item_at[i] if i < len(item_at) else at, f"{what}[{i}]")
+                for i, item in enumerate(value)
+            ]
+        if attrs.has(hint):
+            return self.read_object(value, hint, at, what)
+        return self.read_scalar(value, hint, meta, at, what)
+
+    def read_scalar(self, value: Any, hint: Any, meta: Any, at: tuple[int, int] | None, what: str) -> Any:
+        if hint is bool:
+            if not isinstance(value, bool):
+                self.fail(f"{what} must be true or false, not {_kind(value)}", at)
+                return None
+            return value
+        if hint in (int, float):
+            numeric = (int, float) if hint is float else (int,)
+            if isinstance(value, bool) or not isinstance(value, numeric):
+                self.fail(
+                    f"{what} must be {'a number' if hint is float else 'an integer'}, not {_kind(value)}",
+                    at,
+                )
+                return None
+            low, high = meta.get("min"), meta.get("max")
+            if (low is not None and value < low) or (high is not None and value > high):
+                bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+                self.fail(f"{what} is {value}; accepted: {bounds}", at)
+                return None
+            if hint is float and value <= 0:
+                self.fail(f"{what} is {value}; accepted: a number above 0", at)
+                return None
+            return value
+        if not isinstance(value, str):
+            self.fail(f"{what} must be a string, not {_kind(value)}", at)
+            return None
+        check = meta.get("check")
+        if check is not None and (reason := check(value)) is not None:
+            self.fail(f"{what} {value!r} is not accepted: {reason}", at)
+            return None
+        return value
+
+
+def _kind(value: Any) -> str:
+    """How a YAML value reads to a person: 'a list', 'a string', 'empty'."""
+    kinds = (
+        (type(None), "empty"),
+        (bool, "a boolean"),
+        (dict, "a mapping"),
+        (list, "a list"),
+        (str, "a string"),
+        (int, "a number"),
+        (float, "a number"),
+    )
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
+
+
+def read(data: Any, cls: type[T], path: Path, what: str) -> tuple[T | None, list[Problem]]:
+    """Turn loaded YAML into the file model ``cls``, collecting every problem with its line.
+
+    An empty file reads as a model with every field at its default.
+    """
+    reader = _Reader(path)
+    start = getattr(data, "start", (1, 1))
+    result = reader.read_object({} if data is None else data, cls, start, what)
+    return result, reader.problems
+
+
+# --- JSON Schema ----------------------------------------------------------------------
+
+
+def json_schema(cls: type[Any], title: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a file model, generated from its fields."""
+    schema = _object_schema(cls)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
+
+
+def _object_schema(cls: type[Any]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    properties = {}
+    required = []
+    for field in attrs.fields(cls):
+        prop = _type_schema(hints[field.name], field.metadata)
+        if doc := field.metadata.get("doc"):
+            prop = {"description": doc, **prop}
+        properties[field.name] = prop
+        if field.default is attrs.NOTHING:
+            required.append(field.name)
+    schema: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    if cls.__doc__:
+        schema = {"description": cls.__doc__.strip().splitlines()[0], **schema}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _type_schema(hint: Any, meta: Any) -> dict[str, Any]:
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _type_schema(options[0], meta)
+    if origin is Literal:
+        return {"enum": list(typing.get_args(hint))}
+    if origin is list:
+        return {"type": "array", "items": _type_schema(typing.get_args(hint)[0], meta)}
+    if attrs.has(hint):
+        return _object_schema(hint)
+    if hint is bool:
+        return {"type": "boolean"}
+    if hint in (int, float):
+        result: dict[str, Any] = {"type": "integer" if hint is int else "number"}
+        if meta.get("min") is not None:
+            result["minimum"] = meta["min"]
+        if meta.get("max") is not None:
+            result["maximum"] = meta["max"]
+        if hint is float:
+            result["exclusiveMinimum"] = 0
+        return result
+    return {"type": "string"}

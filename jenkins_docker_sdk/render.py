@@ -1,0 +1,190 @@
+"""Rendering: one Jinja environment per output language, and the farm's outputs.
+
+Each environment has ``StrictUndefined`` and a ``finalize`` hook that refuses any value
+not produced by that language's escaping filter (:mod:`jenkins_docker_sdk.escaping`):
+a template author who forgets ``|groovy`` gets a :class:`RenderError`, never an
+injection. Templates only lay out prepared data; the logic stays here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import attrs
+import jinja2
+
+from jenkins_docker_sdk import escaping
+from jenkins_docker_sdk.errors import RenderError
+from jenkins_docker_sdk.models import AgentTemplate, Farm, JobSpec
+
+#: Written into every generated job description (hidden in the UI: Jenkins shows HTML),
+#: so that a later sync can tell the jobs it manages from hand-made ones.
+MANAGED_MARKER = "<!-- Managed by jenkins-docker-sdk -->"
+
+_PULL_STRATEGY = "PULL_LATEST"  # pull when missing, and refresh :latest (docker-plugin default)
+LOG_KEEP = 30  # builds kept per job
+#: Prepended to shell steps that run with credentials bound: Jenkins' `sh` traces every
+#: command (`sh -xe`) unless the script names its own interpreter.
+NO_TRACE = "#!/bin/sh -e\n"
+
+
+def templates_dir() -> Path:
+    """Where the shipped templates are: inside the installed package, or the source tree."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if (candidate / "Jenkinsfile.groovy.j2").is_file():
+            return candidate
+    raise RenderError(f"templates not found next to {package}; is the package installed correctly?")
+
+
+def _guard(marker: type[str], language: str) -> Callable[[Any], str]:
+    def finalize(value: Any) -> str:
+        if isinstance(value, marker):
+            return value
+        raise RenderError(
+            f"a {type(value).__name__} value reached a {language} template without its escaping "
+            f"filter: {str(value)[:40]!r}"
+        )
+
+    return finalize
+
+
+_LANGUAGES: dict[str, tuple[type[str], dict[str, Callable[..., Any]]]] = {
+    "groovy": (escaping.GroovyCode, {"groovy": escaping.groovy}),
+    "xml": (escaping.XmlText, {"xml": escaping.xml_text}),
+    "yaml": (escaping.YamlValue, {"yaml": escaping.yaml_value}),
+}
+
+
+def make_environment(language: str, directory: Path | None = None) -> jinja2.Environment:
+    """A Jinja environment for ``language`` ("groovy", "xml" or "yaml")."""
+    marker, filters = _LANGUAGES[language]
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory or templates_dir()),
+        undefined=jinja2.StrictUndefined,
+        finalize=_guard(marker, language),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.clear()  # only the language's own filters: no |safe, no |e
+    environment.filters.update(filters)
+    return environment
+
+
+@attrs.define(kw_only=True)
+class Renderer:
+    """Turns a :class:`Farm` into Jenkins configuration files.
+
+    Attributes:
+        templates: directory of templates to use instead of the shipped ones.
+    """
+
+    templates: Path | None = None
+
+    @cached_property
+    def _templates(self) -> dict[str, jinja2.Template]:
+        groovy = make_environment("groovy", self.templates)
+        xml = make_environment("xml", self.templates)
+        yaml = make_environment("yaml", self.templates)
+        return {
+            "pipeline": groovy.get_template("Jenkinsfile.groovy.j2"),
+            "seed": groovy.get_template("seed.groovy.j2"),
+            "cloud_script": groovy.get_template("clouds.groovy.j2"),
+            "config": xml.get_template("config.xml.j2"),
+            "casc_docker": yaml.get_template("clouds.yaml.j2"),
+            "casc_kubernetes": yaml.get_template("kubernetes.yaml.j2"),
+        }
+
+    def pipeline(self, job: JobSpec) -> str:
+        """The job's Jenkinsfile."""
+        return self._templates["pipeline"].render(job=job, steps=shell_steps(job))
+
+    def config_xml(self, job: JobSpec, pipeline: str) -> str:
+        """The job as a Jenkins flow-definition config.xml, marked as managed."""
+        return self._templates["config"].render(
+            job=job, description=_description(job), pipeline=pipeline, log_keep=LOG_KEEP
+        )
+
+    def seed_header(self, farm: Farm) -> str:
+        """The Job DSL seed's opening: one folder per team."""
+        module: Any = self._templates["seed"].module
+        return module.header(farm.teams)  # type: ignore[no-any-return]
+
+    def seed_job(self, job: JobSpec, pipeline: str) -> str:
+        """One pipelineJob block of the Job DSL seed."""
+        module: Any = self._templates["seed"].module
+        return module.job(job, pipeline, _description(job), LOG_KEEP)  # type: ignore[no-any-return]
+
+    def docker_cloud_yaml(self, farm: Farm) -> str:
+        """Configuration-as-Code for docker-plugin: the cloud and one template per agent."""
+        return self._templates["casc_docker"].render(
+            settings=farm.settings, templates=[_docker_template(t, farm) for t in farm.templates]
+        )
+
+    def kubernetes_yaml(self, farm: Farm) -> str:
+        """Configuration-as-Code for kubernetes-plugin: inbound (jnlp) templates as pod templates."""
+        templates = [t for t in farm.templates if t.connector == "jnlp"]
+        return self._templates["casc_kubernetes"].render(settings=farm.settings, templates=templates)
+
+    def cloud_script(self, farm: Farm) -> str:
+        """A Groovy script that creates or updates the docker cloud; a no-op when unchanged."""
+        return self._templates["cloud_script"].render(
+            settings=farm.settings, templates=[_docker_template(t, farm) for t in farm.templates]
+        )
+
+    def render(self, farm: Farm) -> Iterator[tuple[str, str]]:
+        """Every output as ``(relative path, text)``, seed last; deterministic order."""
+        seed = [self.seed_header(farm)]
+        for job in sorted(farm.jobs, key=lambda j: j.full_name):
+            pipeline = self.pipeline(job)
+            yield f"jobs/{job.team}/{job.name}.Jenkinsfile", pipeline
+            yield f"jobs/{job.team}/{job.name}.config.xml", self.config_xml(job, pipeline)
+            seed.append(self.seed_job(job, pipeline))
+        yield "jobs/seed.groovy", "".join(seed)
+        yield "casc/clouds.yaml", self.docker_cloud_yaml(farm)
+        yield "casc/kubernetes.yaml", self.kubernetes_yaml(farm)
+        yield "groovy/clouds.groovy", self.cloud_script(farm)
+
+
+def shell_steps(job: JobSpec) -> list[str]:
+    """The job's shell steps; with credentials bound, untraced unless they name a shell."""
+    if not job.credentials:
+        return list(job.steps)
+    return [step if step.startswith("#!") else NO_TRACE + step for step in job.steps]
+
+
+def _description(job: JobSpec) -> str:
+    return f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
+
+
+def _docker_template(template: AgentTemplate, farm: Farm) -> Mapping[str, Any]:
+    """A template in docker-plugin's own terms (its JCasC keys), as plain values."""
+    mounts = []
+    if template.docker_socket:  # only DryDock agents see the Docker socket
+        mounts.append("type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock")
+    return {
+        "name": template.name,
+        "labelString": template.label_string,
+        "image": template.image,
+        "connector": template.connector,
+        "user": template.user.split(":")[0] if template.user else "jenkins",
+        "mode": template.mode.upper(),
+        "instanceCapStr": str(template.instance_cap) if template.instance_cap else "",
+        "remoteFs": template.remote_fs,
+        "pullStrategy": _PULL_STRATEGY,
+        "memoryLimit": template.memory_mb,
+        "cpus": f"{template.cpus:g}" if template.cpus else None,
+        "mounts": mounts,
+        "jenkinsUrl": farm.settings.jenkins_url,
+    }
+
+
+def content_hash(text: str) -> str:
+    """A stable short hash of rendered content (used in the report)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
