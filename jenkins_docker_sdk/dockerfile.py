@@ -17,7 +17,8 @@ from pathlib import Path
 import attrs
 import dockerfile as buildkit
 
-from jenkins_docker_sdk.errors import DockerfileError, Location
+from jenkins_docker_sdk.errors import DockerfileError, InputError, Location
+from jenkins_docker_sdk.yamlfile import read_text
 
 #: The LABEL a team sets to give its image Jenkins labels, space separated.
 AGENT_LABELS_KEY = "io.jenkins.agent.labels"
@@ -116,10 +117,9 @@ def parse_dockerfile(path: Path, *, display: Path | None = None) -> DockerfileIn
     """
     shown = display or path
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise DockerfileError.at(f"cannot read the Dockerfile: {reason}", Location(shown)) from None
+        text = read_text(path, shown)
+    except InputError as exc:
+        raise DockerfileError(exc.problems) from None
     return analyse(text, shown)
 
 

@@ -112,10 +112,11 @@ _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&ap
 
 
 def xml_text(value: Any) -> XmlText:
-    """``value`` as XML 1.1 text, safe in element content and in quoted attributes.
+    """``value`` as XML 1.0 text, safe in element content and in quoted attributes.
 
-    Control characters that XML 1.1 allows only as references are written as ``&#xN;``
-    (as Jenkins itself writes config.xml); NUL cannot be represented and is refused.
+    Characters XML 1.0 cannot carry at all (control characters other than tab, line feed
+    and carriage return) are refused rather than dropped: names and text are validated
+    long before, so reaching one here is a bug worth hearing about.
     """
     if isinstance(value, XmlText):
         return value
@@ -126,10 +127,10 @@ def xml_text(value: Any) -> XmlText:
     for ch in text:
         if ch in _XML_ESCAPES:
             out.append(_XML_ESCAPES[ch])
-        elif ch == "\x00":
-            raise RenderError("NUL cannot be written in XML")
-        elif (ord(ch) < 0x20 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F:
-            out.append(f"&#x{ord(ch):x};")
+        elif (ch < " " and ch not in "\t\n\r") or ch in "\ufffe\uffff":
+            raise RenderError(f"character U+{ord(ch):04X} cannot be written in XML 1.0")
+        elif ch == "\r":
+            out.append("&#13;")  # a raw CR would be normalised away by XML parsers
         else:
             out.append(ch)
     return XmlText("".join(out))

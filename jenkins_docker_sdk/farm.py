@@ -137,12 +137,14 @@ class _RepoReader:
             manifest = parsed
         team = manifest.team or self.rel.parts[0]
         name = self.rel.name
-        for value, what in ((team, "team"), (name, "repository")):
+        derived = (
+            ("repository name", name, "the folder name"),
+            ("team name", team, "from team:" if manifest.team else "the first folder under the farm root"),
+            ("agent template name", f"{team}-{name}", "<team>-<repo>"),
+        )
+        for what, value, origin in derived:
             if (reason := names.item_name(value)) is not None:
-                self.fail(
-                    f"{what} name {value!r} (from the folder name) is not accepted: {reason}",
-                    Location(self.directory),
-                )
+                self.fail(f"{what} {value!r} ({origin}) is not accepted: {reason}", Location(self.directory))
                 return None
         agent = self._agent(manifest, raw, team, name, manifest_path)
         jobs = tuple(
@@ -150,8 +152,10 @@ class _RepoReader:
             for index, config in enumerate(manifest.jobs or ())
             if (job := self._job(config, raw["jobs"], index, team, name, agent, manifest_path))
         )
+        team_key = raw.positions.get("team") if manifest.team else None
         return TeamRepo(
             path=self.rel,
+            source=self.at(manifest_path, team_key) if team_key else Location(self.directory),
             team=team,
             name=name,
             manifest=manifest_path if manifest_path.exists() else None,
@@ -165,6 +169,13 @@ class _RepoReader:
         config = manifest.agent
         relative = (config.dockerfile if config else None) or DOCKERFILE
         dockerfile_path = self.directory / relative
+        if not _inside(dockerfile_path, self.directory):
+            self.fail(
+                f"agent.dockerfile {relative!r} is not inside the repository {self.rel}",
+                self.at(manifest_path, raw["agent"].positions.get("dockerfile")),
+                "give a path relative to the repository, without '..' leaving it",
+            )
+            return None
         if not dockerfile_path.is_file():
             if config is None:
                 return None
@@ -182,7 +193,10 @@ class _RepoReader:
             self.problems.extend(exc.problems)
             return None
         labels = set(config.labels or ()) if config else set()
-        labels |= self._dockerfile_labels(info)
+        from_dockerfile = self._dockerfile_labels(info)
+        if from_dockerfile is None:
+            return None  # already reported
+        labels |= from_dockerfile
         if not labels:
             self.fail(
                 "the agent template has no labels, so no job can ask for it",
@@ -217,7 +231,8 @@ class _RepoReader:
             source=Location(manifest_path) if config else Location(dockerfile_path),
         )
 
-    def _dockerfile_labels(self, info: DockerfileInfo) -> set[str]:
+    def _dockerfile_labels(self, info: DockerfileInfo) -> set[str] | None:
+        """The labels of LABEL io.jenkins.agent.labels; None when they are not acceptable."""
         text = info.labels.get(AGENT_LABELS_KEY)
         if text is None:
             return set()
@@ -226,11 +241,11 @@ class _RepoReader:
             atoms = parse_label_string(text)
         except LabelSyntaxError as exc:
             self.fail(f"LABEL {AGENT_LABELS_KEY}: {exc}", where)
-            return set()
-        for atom in sorted(atoms):
-            if (reason := names.label_atom(atom)) is not None:
-                self.fail(f"LABEL {AGENT_LABELS_KEY}: label {atom!r} is not accepted: {reason}", where)
-        return {atom for atom in atoms if names.label_atom(atom) is None}
+            return None
+        bad = {atom: reason for atom in sorted(atoms) if (reason := names.label_atom(atom)) is not None}
+        for atom, reason in bad.items():
+            self.fail(f"LABEL {AGENT_LABELS_KEY}: label {atom!r} is not accepted: {reason}", where)
+        return None if bad else set(atoms)
 
     def _job(
         self,
@@ -292,7 +307,7 @@ class _RepoReader:
         try:
             expression = LabelExpression.parse(text)
         except LabelSyntaxError as exc:
-            self.fail(f"job {config.name!r}: label expression {exc}", where)
+            self.fail(f"job {config.name!r}: bad label: {exc}", where)
             return None
         if config.docker:
             return f"{quote_atom(self.settings.drydock_label)} && ({expression})"
@@ -334,6 +349,11 @@ class _RepoReader:
         return ok
 
 
+def _inside(path: Path, directory: Path) -> bool:
+    """Whether ``path`` (symlinks followed) stays within ``directory``."""
+    return path.resolve().is_relative_to(directory.resolve())
+
+
 def _default_image(registry: str | None, team: str, repo: str) -> str:
     path = f"{team}/{repo}".lower()
     return f"{registry}/{path}" if registry else path
@@ -344,24 +364,30 @@ def _load_repo(root: Path, rel: Path, settings: FarmSettings, problems: list[Pro
 
 
 def _check_unique(repos: list[TeamRepo], problems: list[Problem]) -> None:
-    templates: dict[str, AgentTemplate] = {}
+    templates: dict[str, TeamRepo] = {}
     jobs: dict[str, JobSpec] = {}
     for repo in repos:
         if repo.agent is not None:
-            first = templates.setdefault(repo.agent.name, repo.agent)
-            if first is not repo.agent:
+            first = templates.setdefault(repo.agent.name, repo)
+            if first is not repo:
                 problems.append(
                     Problem(
-                        f"agent template name {repo.agent.name!r} is used twice (also by {first.repo})",
-                        repo.agent.source,
+                        f"agent template name {repo.agent.name!r} is used twice (also by {first.path}): "
+                        f"team {repo.team!r} and repository {repo.name!r} collide",
+                        repo.source,
+                        "template names are <team>-<repo>; rename the repository or fix the team",
                     )
                 )
         for job in repo.jobs:
-            key = job.full_name.lower()  # Jenkins item names are case-insensitive
-            other = jobs.setdefault(key, job)
+            other = jobs.setdefault(job.full_name.lower(), job)
             if other is not job:
+                same = "" if other.full_name == job.full_name else f" as {other.full_name!r}"
                 problems.append(
-                    Problem(f"job {job.full_name!r} is defined twice (first at {other.source})", job.source)
+                    Problem(
+                        f"job {job.full_name!r} is defined twice (first{same} at {other.source})",
+                        job.source,
+                        "Jenkins item names are case-insensitive" if same else None,
+                    )
                 )
 
 

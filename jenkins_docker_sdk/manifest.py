@@ -9,6 +9,7 @@ reporting every unknown key (with a did-you-mean), wrong type and bad name at it
 from __future__ import annotations
 
 import difflib
+import math
 import types
 import typing
 from pathlib import Path
@@ -43,7 +44,9 @@ class CloudConfig:
     docker_host: str | None = spec(
         "Docker host or Swarm URI (unix://, tcp://).", check=names.printable, default=None
     )
-    container_cap: int | None = spec("Most agent containers at once.", minimum=1, default=None)
+    container_cap: int | None = spec(
+        "Most agent containers at once.", minimum=1, maximum=100000, default=None
+    )
     connector: Connector | None = spec("Default connector for agent templates.", default=None)
 
 
@@ -98,12 +101,14 @@ class AgentConfig:
         "exclusive: only jobs that name a matching label; normal: also unlabeled jobs.",
         default=None,
     )
-    instance_cap: int | None = spec("Most containers of this template at once.", minimum=1, default=None)
+    instance_cap: int | None = spec(
+        "Most containers of this template at once.", minimum=1, maximum=10000, default=None
+    )
     remote_fs: str | None = spec(
         "Agent work directory in the container.", check=names.printable, default=None
     )
-    memory_mb: int | None = spec("Memory limit in MiB.", minimum=4, default=None)
-    cpus: float | None = spec("CPU limit (fractions allowed).", default=None)
+    memory_mb: int | None = spec("Memory limit in MiB.", minimum=4, maximum=1048576, default=None)
+    cpus: float | None = spec("CPU limit (fractions allowed).", maximum=1024, default=None)
 
 
 @attrs.frozen
@@ -222,13 +227,16 @@ class _Reader:
                     at,
                 )
                 return None
+            if hint is float and (not math.isfinite(value) or value <= 0):
+                self.fail(f"{what} is {value}; accepted: a finite number above 0", at)
+                return None
             low, high = meta.get("min"), meta.get("max")
             if (low is not None and value < low) or (high is not None and value > high):
-                bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+                if low is not None and high is not None:
+                    bounds = f"between {low} and {high}"
+                else:
+                    bounds = f"at least {low}" if low is not None else f"at most {high}"
                 self.fail(f"{what} is {value}; accepted: {bounds}", at)
-                return None
-            if hint is float and value <= 0:
-                self.fail(f"{what} is {value}; accepted: a number above 0", at)
                 return None
             return value
         if not isinstance(value, str):
@@ -242,7 +250,10 @@ class _Reader:
 
 
 def _kind(value: Any) -> str:
-    """How a YAML value reads to a person: 'a list', 'a string', 'empty'."""
+    """How a YAML value reads to a person: 'the number 2.5', "the string '1e3'", 'a list'."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        return f"the {'string' if isinstance(value, str) else 'number'} {shown}"
     kinds = (
         (type(None), "empty"),
         (bool, "a boolean"),

@@ -201,6 +201,7 @@ class TeamRepo:
     team: str
     name: str
     manifest: Path | None
+    source: Location | None = attrs.field(default=None, eq=False)
     agent: AgentTemplate | None
     jobs: tuple[JobSpec, ...]
 

@@ -53,6 +53,17 @@ def _guard(marker: type[str], language: str) -> Callable[[Any], str]:
     return finalize
 
 
+def _strict(escape: Callable[[Any], str]) -> Callable[[Any], str]:
+    """An escaping filter that lets an undefined variable fail as undefined."""
+
+    def filter_(value: Any) -> str:
+        if isinstance(value, jinja2.Undefined):
+            value._fail_with_undefined_error()
+        return escape(value)
+
+    return filter_
+
+
 _LANGUAGES: dict[str, tuple[type[str], dict[str, Callable[..., Any]]]] = {
     "groovy": (escaping.GroovyCode, {"groovy": escaping.groovy}),
     "xml": (escaping.XmlText, {"xml": escaping.xml_text}),
@@ -73,7 +84,7 @@ def make_environment(language: str, directory: Path | None = None) -> jinja2.Env
         keep_trailing_newline=True,
     )
     environment.filters.clear()  # only the language's own filters: no |safe, no |e
-    environment.filters.update(filters)
+    environment.filters.update({name: _strict(escape) for name, escape in filters.items()})
     return environment
 
 
@@ -173,7 +184,7 @@ def _docker_template(template: AgentTemplate, farm: Farm) -> Mapping[str, Any]:
         "labelString": template.label_string,
         "image": template.image,
         "connector": template.connector,
-        "user": template.user.split(":")[0] if template.user else "jenkins",
+        "user": (template.user or "").split(":")[0] or "jenkins",
         "mode": template.mode.upper(),
         "instanceCapStr": str(template.instance_cap) if template.instance_cap else "",
         "remoteFs": template.remote_fs,

@@ -77,6 +77,28 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+def read_text(path: Path, shown: Path) -> str:
+    """Read a UTF-8 text file; a bad byte is reported at its line.
+
+    Raises:
+        InputError: the file cannot be read or is not UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError.at(f"cannot read: {exc.strerror}", Location(shown)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError.at(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} ({exc.reason})",
+            Location(shown, line, column),
+            "save the file as UTF-8",
+        ) from None
+
+
 def load_yaml(path: Path, *, display: Path | None = None) -> Any:
     """Read one YAML document from ``path``.
 
@@ -85,22 +107,21 @@ def load_yaml(path: Path, *, display: Path | None = None) -> Any:
         display: the path to name in errors (default: ``path``).
 
     Raises:
-        InputError: the file cannot be read, is not valid YAML, holds several documents
-            or repeats a key; the problem names the line and column.
+        InputError: the file cannot be read, is not UTF-8 or not valid YAML, holds several
+            documents or repeats a key; the problem names the line and column.
     """
     shown = display or path
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError.at(f"not UTF-8 text ({exc.reason})", Location(shown)) from None
-    except OSError as exc:
-        raise InputError.at(f"cannot read: {exc.strerror}", Location(shown)) from None
+    text = read_text(path, shown)
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError.at(f"invalid YAML: {problem}", location) from None
+        message = exc.problem or "invalid YAML"
+        if exc.context:
+            started = exc.context_mark
+            since = f" (from line {started.line + 1})" if started and started is not mark else ""
+            message = f"{exc.context}{since}, {message}"
+        raise InputError.at(f"invalid YAML: {message}", location) from None
     except yaml.YAMLError as exc:
         raise InputError.at(f"invalid YAML: {exc}", Location(shown)) from None

@@ -1,0 +1,2 @@
+FROM jenkins/inbound-agent:latest
+LABEL io.jenkins.agent.labels="linux java"

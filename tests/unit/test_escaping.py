@@ -1,0 +1,75 @@
+"""The escaping filters and the finalize guard of each language environment."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+import yaml
+
+from jenkins_docker_sdk import RenderError
+from jenkins_docker_sdk.escaping import groovy, groovy_string, xml_text, yaml_value
+from jenkins_docker_sdk.render import make_environment
+
+
+@pytest.mark.parametrize(
+    ("value", "literal"),
+    [
+        ("plain", "'plain'"),
+        ("it's", "'it\\'s'"),
+        ("${x}", "'${x}'"),
+        ("a\\b", "'a\\\\b'"),
+        ("\\u0027", "'\\\\\\u0075" + "0027'"),
+        ("line\nbreak\ttab", "'line\\nbreak\\ttab'"),
+        ("é", "'\\u00e9'"),
+        ("\U0001f600", "'\\ud83d\\ude00'"),
+        ("\x00", "'\\u0000'"),
+    ],
+)
+def test_groovy_string_literals(value: str, literal: str) -> None:
+    assert groovy_string(value) == literal
+    assert literal.isascii()
+
+
+def test_groovy_lists_and_maps() -> None:
+    assert groovy(["a", 1, True, None]) == "['a', 1, true, null]"
+    assert groovy({"k'": ["v"]}) == "[('k\\''): ['v']]"
+    assert groovy({}) == "[:]"
+
+
+def test_xml_text_escapes_markup_and_refuses_what_xml_cannot_hold() -> None:
+    assert xml_text("<a & 'b' \"c\">") == "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt;"
+    assert xml_text("a\rb") == "a&#13;b"
+    with pytest.raises(RenderError):
+        xml_text("bell\x07")
+
+
+@pytest.mark.parametrize(
+    "value", ["plain", 'q"uote', "back\\slash", "é\U0001f600", "- [x]: {y}", "null", "true", "\n#"]
+)
+def test_yaml_values_parse_back_to_themselves(value: str) -> None:
+    assert yaml.safe_load(f"key: {yaml_value(value)}\n") == {"key": value}
+    assert yaml_value(value).isascii()
+    assert yaml.safe_load(yaml_value([value, 1, None])) == [value, 1, None]
+    assert yaml.safe_load(yaml_value({"k": value})) == {"k": value}
+
+
+@pytest.mark.parametrize(
+    ("language", "source"),
+    [("groovy", "x = {{ value }}"), ("xml", "<a>{{ value }}</a>"), ("yaml", "a: {{ value }}")],
+)
+def test_an_unescaped_value_is_refused(language: str, source: str) -> None:
+    environment = make_environment(language)
+    with pytest.raises(RenderError, match="without its escaping filter"):
+        environment.from_string(source).render(value="x'); System.exit(0); //")
+
+
+def test_filters_of_other_languages_and_safe_are_not_available() -> None:
+    environment = make_environment("groovy")
+    for source in ("{{ v|safe }}", "{{ v|xml }}", "{{ v|e }}"):
+        with pytest.raises(jinja2.TemplateAssertionError):
+            environment.from_string(source)
+
+
+def test_undefined_variables_fail() -> None:
+    with pytest.raises(jinja2.UndefinedError):
+        make_environment("groovy").from_string("{{ missing|groovy }}").render()
