@@ -47,7 +47,7 @@ def render(farm: Path, out: Path, as_json: bool) -> None:
     loaded = Farm.from_path(farm)
     result = render_farm(loaded, out)
     if as_json:
-        _print_json({"out": str(out), "files": result.files, **result.report})
+        _print_json({**result.report, "out": str(out), "written": result.files})
         return
     summary = result.report["summary"]
     click.echo(

@@ -1,0 +1,102 @@
+"""The `jds` command and the all-or-nothing output directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jenkins_docker_sdk import Farm, InputError, render_farm
+from jenkins_docker_sdk.cli import main
+from jenkins_docker_sdk.output import write_atomically
+from tests.conftest import EXAMPLE_FARM
+
+
+def test_render_prints_a_summary_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", str(EXAMPLE_FARM), "-o", str(tmp_path / "out")]) == 0
+    assert "Rendered 11 jobs of 5 teams on 7 agent templates" in capsys.readouterr().out
+    assert main(["render", str(EXAMPLE_FARM), "-o", str(tmp_path / "out"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["written"] == 27  # 26 rendered files and report.json
+    assert len(report["files"]) == 26
+    assert report["summary"]["jobs"] == 11
+
+
+def test_check_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(EXAMPLE_FARM), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "jobs": 11, "templates": 7, "warnings": []}
+
+
+def test_schema_describes_both_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schemas = json.loads(capsys.readouterr().out)
+    farm, manifest = schemas["farm"], schemas["manifest"]
+    assert set(farm["properties"]) == {"jenkins", "registry", "cloud", "drydock", "defaults"}
+    assert farm["properties"]["cloud"]["properties"]["connector"]["enum"] == ["jnlp", "ssh", "attach"]
+    job = manifest["properties"]["jobs"]["items"]
+    assert job["required"] == ["name"]
+    assert job["additionalProperties"] is False
+    credential = job["properties"]["credentials"]["items"]
+    assert credential["properties"]["type"]["enum"] == [
+        "string",
+        "username_password",
+        "ssh_key",
+        "file",
+        "certificate",
+    ]
+
+
+def test_bad_input_exits_2_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert "farm root is not a directory" in err
+    assert "Traceback" not in err
+    assert main(["render", str(EXAMPLE_FARM)]) == 2  # -o is required
+    assert main(["schema", "nope"]) == 2
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("jds, version ")
+
+
+def test_a_directory_not_written_by_jds_is_never_replaced(example_farm: Farm, tmp_path: Path) -> None:
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    with pytest.raises(InputError, match="was not written by jds render"):
+        render_farm(example_farm, precious)
+    assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_a_failure_mid_write_leaves_the_previous_output(example_farm: Farm, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render_farm(example_farm, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def files() -> list[tuple[str, str]]:
+        yield "jobs/a.Jenkinsfile", "partial"
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomically(out, files())  # type: ignore[arg-type]
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging left behind
+
+
+def test_discovery_defaults(example_farm: Farm) -> None:
+    templates = {t.name: t for t in example_farm.templates}
+    base = templates["platform-base-agent"]  # a repo with only a Dockerfile
+    assert base.image == "registry.example.com/platform/base-agent"
+    assert base.labels == {"linux", "base", "java17"}
+    assert (base.connector, base.mode, base.user) == ("jnlp", "exclusive", "jenkins")
+    assert templates["teamA-node-web"].labels == {"node20", "web", "teamA"}  # ENV expanded in LABEL
+    assert [t.name for t in example_farm.templates if t.docker_socket] == ["platform-drydock"]
+    jobs = {j.full_name: j for j in example_farm.jobs}
+    assert jobs["teamA/web-build"].label == "node20 && teamA && web"  # the agent's labels
+    assert jobs["teamA/web-build"].git.branch == "main"  # farm default
+    assert jobs["teamC/pipeline-image"].label == "drydock"
+    assert jobs["teamB/awesome-nightly"].timeout_minutes == 60
+    assert example_farm.teams == ("platform", "teamA", "teamB", "teamC", "teamD")
+    assert [r.name for r in example_farm.repos if r.manifest is None] == ["base-agent"]
