@@ -7,6 +7,7 @@ value from a team repository cannot reach generated code without being escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -42,6 +43,18 @@ _GROOVY_ESCAPES = {
 }
 
 
+# Everything but printable ASCII, the quote and the backslash needs escaping; a backslash
+# followed by 'u' is matched as a pair so that the 'u' can be neutralised.
+_GROOVY_UNSAFE = re.compile(r"\\u|[^\x20-\x26\x28-\x5b\x5d-\x7e]")
+
+
+def _groovy_escape(match: re.Match[str]) -> str:
+    text = match.group()
+    if text == "\\u":
+        return "\\\\\\u0075"
+    return _GROOVY_ESCAPES.get(text) or _java_unicode_escape(text)
+
+
 def groovy_string(value: str) -> str:
     """``value`` as a single-quoted Groovy literal: no interpolation, ASCII only.
 
@@ -50,20 +63,7 @@ def groovy_string(value: str) -> str:
     before it lexes, so a ``u`` that follows a backslash is itself written as
     ``\\u0075``: ``\\u0027`` in the data can never turn into a quote.
     """
-    out = ["'"]
-    previous = ""
-    for ch in value:
-        if ch in _GROOVY_ESCAPES:
-            out.append(_GROOVY_ESCAPES[ch])
-        elif ch == "u" and previous == "\\":
-            out.append("\\u0075")
-        elif " " <= ch <= "~":
-            out.append(ch)
-        else:
-            out.append(_java_unicode_escape(ch))
-        previous = ch
-    out.append("'")
-    return "".join(out)
+    return "'" + _GROOVY_UNSAFE.sub(_groovy_escape, value) + "'"
 
 
 def _java_unicode_escape(ch: str) -> str:
@@ -108,7 +108,11 @@ def groovy_map(values: Mapping[str, Any]) -> GroovyCode:
     return GroovyCode("[" + items + "]")
 
 
-_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
+_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"}
+
+
+_XML_UNSAFE = re.compile("[&<>\"'\r]")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def xml_text(value: Any) -> XmlText:
@@ -123,17 +127,10 @@ def xml_text(value: Any) -> XmlText:
     if isinstance(value, bool):
         value = "true" if value else "false"
     text = str(value)
-    out = []
-    for ch in text:
-        if ch in _XML_ESCAPES:
-            out.append(_XML_ESCAPES[ch])
-        elif (ch < " " and ch not in "\t\n\r") or ch in "\ufffe\uffff":
-            raise RenderError(f"character U+{ord(ch):04X} cannot be written in XML 1.0")
-        elif ch == "\r":
-            out.append("&#13;")  # a raw CR would be normalised away by XML parsers
-        else:
-            out.append(ch)
-    return XmlText("".join(out))
+    if forbidden := _XML_FORBIDDEN.search(text):
+        raise RenderError(f"character U+{ord(forbidden.group()):04X} cannot be written in XML 1.0")
+    # a raw CR would be normalised away by XML parsers, so it is written as a reference
+    return XmlText(_XML_UNSAFE.sub(lambda m: _XML_ESCAPES[m.group()], text))
 
 
 def yaml_string(value: str) -> str:

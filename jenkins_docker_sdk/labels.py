@@ -392,16 +392,44 @@ class LabelResolver:
     """Binds label expressions to the agent templates that satisfy them.
 
     Templates keep their order: as in docker-plugin, the first match wins. An
-    expression-less job is served only by ``normal``-mode templates.
+    expression-less job is served only by ``normal``-mode templates. Templates are indexed
+    by label, so an expression is resolved with set operations over the index rather than
+    by evaluating it against every template.
     """
 
     templates: tuple[AgentTemplate, ...] = attrs.field(converter=_templates_tuple)
+    _index: dict[str, frozenset[int]] = attrs.field(init=False, eq=False, repr=False)
+    _all: frozenset[int] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, set[int]] = {}
+        for position, template in enumerate(self.templates):
+            for label in template.labels:
+                index.setdefault(label, set()).add(position)
+        object.__setattr__(self, "_index", {label: frozenset(found) for label, found in index.items()})
+        object.__setattr__(self, "_all", frozenset(range(len(self.templates))))
 
     def resolve(self, expression: LabelExpression | None) -> tuple[AgentTemplate, ...]:
         """The templates that can serve ``expression``, first match first."""
         if expression is None:
             return tuple(t for t in self.templates if t.mode == "normal")
-        return tuple(t for t in self.templates if expression.matches(t.labels))
+        return tuple(self.templates[i] for i in sorted(self._satisfying(expression)))
+
+    def _satisfying(self, expression: LabelExpression) -> frozenset[int]:
+        if isinstance(expression, Atom):
+            return self._index.get(expression.name, frozenset())
+        if isinstance(expression, Not):
+            return self._all - self._satisfying(expression.operand)
+        if not isinstance(expression, _Binary):
+            raise TypeError(f"not a label expression: {expression!r}")
+        left, right = self._satisfying(expression.left), self._satisfying(expression.right)
+        if isinstance(expression, And):
+            return left & right
+        if isinstance(expression, Or):
+            return left | right
+        if isinstance(expression, Implies):
+            return (self._all - left) | right
+        return (left & right) | (self._all - (left | right))  # Iff
 
     def nearest(self, expression: LabelExpression, limit: int = 3) -> tuple[Mismatch, ...]:
         """The templates closest to serving ``expression`` and what each is missing."""

@@ -9,6 +9,7 @@ reporting every unknown key (with a did-you-mean), wrong type and bad name at it
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import types
 import typing
@@ -162,8 +163,7 @@ class _Reader:
             self.fail(f"{what} must be a mapping, not {_kind(data)}", where)
             return None
         before = len(self.problems)
-        fields = attrs.fields_dict(cls)  # type: ignore[arg-type]
-        hints = typing.get_type_hints(cls)
+        fields, hints = _shape(cls)  # type: ignore[arg-type]  # classes are hashable
         positions: dict[Any, tuple[int, int]] = getattr(data, "positions", {})
         values: dict[str, Any] = {}
         for key, value in data.items():
@@ -247,6 +247,12 @@ class _Reader:
             self.fail(f"{what} {value!r} is not accepted: {reason}", at)
             return None
         return value
+
+
+@functools.cache
+def _shape(cls: type[Any]) -> tuple[dict[str, attrs.Attribute[Any]], dict[str, Any]]:
+    """A file model's fields and resolved type hints (computed once per class)."""
+    return attrs.fields_dict(cls), typing.get_type_hints(cls)
 
 
 def _kind(value: Any) -> str:
