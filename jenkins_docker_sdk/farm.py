@@ -204,14 +204,16 @@ class _RepoReader:
                 f'add LABEL {AGENT_LABELS_KEY}="..." to the Dockerfile or agent.labels to {MANIFEST}',
             )
             return None
-        image = (config.image if config else None) or _default_image(self.settings.registry, team, name)
-        if (reason := names.image_name(image)) is not None:
-            self.fail(
-                f"default image name {image!r} is not accepted: {reason}",
-                Location(self.directory),
-                f"set agent.image in {MANIFEST}",
-            )
-            return None
+        image = config.image if config else None  # an explicit image was checked when read
+        if image is None:
+            image = _default_image(self.settings.registry, team, name)
+            if (reason := names.image_name(image)) is not None:
+                self.fail(
+                    f"default image name {image!r} is not accepted: {reason}",
+                    Location(self.directory),
+                    f"set agent.image in {MANIFEST}",
+                )
+                return None
         connector = (config.connector if config else None) or self.settings.cloud.connector
         return AgentTemplate(
             name=f"{team}-{name}",
@@ -395,14 +397,15 @@ def _bind(repos: list[TeamRepo], problems: list[Problem]) -> tuple[dict[str, tup
     resolver = LabelResolver(repo.agent for repo in repos if repo.agent is not None)
     bindings: dict[str, tuple[str, ...]] = {}
     warnings: list[str] = []
-    cache: dict[str, tuple[AgentTemplate, ...]] = {}
+    resolved: dict[str, tuple[LabelExpression, tuple[AgentTemplate, ...]]] = {}
     for repo in repos:
         for job in repo.jobs:
-            if job.label not in cache:
-                cache[job.label] = resolver.resolve(LabelExpression.parse(job.label))
-            matched = cache[job.label]
+            if job.label not in resolved:  # many jobs share a label: parse and resolve it once
+                expression = LabelExpression.parse(job.label)
+                resolved[job.label] = expression, resolver.resolve(expression)
+            expression, matched = resolved[job.label]
             if not matched:
-                nearest = resolver.nearest(LabelExpression.parse(job.label))
+                nearest = resolver.nearest(expression)
                 hint = (
                     "nearest: " + "; ".join(map(str, nearest))
                     if nearest

@@ -42,15 +42,16 @@ def render_farm(farm: Farm, out: Path, renderer: Renderer | None = None) -> Rend
     """
     renderer = renderer or Renderer()
     hashes: dict[str, str] = {}
+    report: dict[str, Any] = {}
 
     def files() -> Iterable[tuple[str, str]]:
         for path, text in renderer.render(farm):
             hashes[path] = content_hash(text)
             yield path, text
-        yield REPORT, json.dumps(build_report(farm, hashes), indent=2, sort_keys=True) + "\n"
+        report.update(build_report(farm, hashes))
+        yield REPORT, json.dumps(report, indent=2, sort_keys=True) + "\n"
 
     count = write_atomically(out, files())
-    report = json.loads((out / REPORT).read_text(encoding="utf-8"))
     return RenderResult(out=out, files=count, report=report)
 
 
