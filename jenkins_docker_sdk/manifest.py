@@ -187,31 +187,26 @@ class _Reader:
         return cls(**values)
 
     def read_value(self, value: Any, hint: Any, meta: Any, at: tuple[int, int] | None, what: str) -> Any:
-        origin = typing.get_origin(hint)
-        if origin in (Union, types.UnionType):
-            options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-            if value is None:
-                return None
-            return self.read_value(value, options[0], meta, at, what)
-        if origin is Literal:
-            choices = typing.get_args(hint)
-            if value not in choices:
-                self.fail(f"{what} is {value!r}; accepted: " + " | ".join(map(str, choices)), at)
+        kind, arg = _classify(hint)
+        if kind == "optional":
+            return None if value is None else self.read_value(value, arg, meta, at, what)
+        if kind == "literal":
+            if value not in arg:
+                self.fail(f"{what} is {value!r}; accepted: " + " | ".join(map(str, arg)), at)
                 return None
             return value
-        if origin is list:
-            (item_hint,) = typing.get_args(hint)
+        if kind == "list":
             if not isinstance(value, list):
                 self.fail(f"{what} must be a list, not {_kind(value)}", at)
                 return None
             item_at: list[tuple[int, int]] = getattr(value, "positions", [])
             return [
-                self.read_value(item, item_hint, meta, item_at[i] if i < len(item_at) else at, f"{what}[{i}]")
+                self.read_value(item, arg, meta, item_at[i] if i < len(item_at) else at, f"{what}[{i}]")
                 for i, item in enumerate(value)
             ]
-        if attrs.has(hint):
-            return self.read_object(value, hint, at, what)
-        return self.read_scalar(value, hint, meta, at, what)
+        if kind == "object":
+            return self.read_object(value, arg, at, what)
+        return self.read_scalar(value, arg, meta, at, what)
 
     def read_scalar(self, value: Any, hint: Any, meta: Any, at: tuple[int, int] | None, what: str) -> Any:
         if hint is bool:
@@ -316,25 +311,39 @@ def _object_schema(cls: type[Any]) -> dict[str, Any]:
 
 
 def _type_schema(hint: Any, meta: Any) -> dict[str, Any]:
-    origin = typing.get_origin(hint)
-    if origin in (Union, types.UnionType):
-        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _type_schema(options[0], meta)
-    if origin is Literal:
-        return {"enum": list(typing.get_args(hint))}
-    if origin is list:
-        return {"type": "array", "items": _type_schema(typing.get_args(hint)[0], meta)}
-    if attrs.has(hint):
-        return _object_schema(hint)
-    if hint is bool:
+    kind, arg = _classify(hint)
+    if kind == "optional":
+        return _type_schema(arg, meta)
+    if kind == "literal":
+        return {"enum": list(arg)}
+    if kind == "list":
+        return {"type": "array", "items": _type_schema(arg, meta)}
+    if kind == "object":
+        return _object_schema(arg)
+    if arg is bool:
         return {"type": "boolean"}
-    if hint in (int, float):
-        result: dict[str, Any] = {"type": "integer" if hint is int else "number"}
+    if arg in (int, float):
+        result: dict[str, Any] = {"type": "integer" if arg is int else "number"}
         if meta.get("min") is not None:
             result["minimum"] = meta["min"]
         if meta.get("max") is not None:
             result["maximum"] = meta["max"]
-        if hint is float:
+        if arg is float:
             result["exclusiveMinimum"] = 0
         return result
     return {"type": "string"}
+
+
+@functools.cache
+def _classify(hint: Any) -> tuple[str, Any]:
+    """What a field's type hint asks for: ("optional" | "literal" | "list" | "object" | "scalar", detail)."""
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        return "optional", next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    if origin is Literal:
+        return "literal", typing.get_args(hint)
+    if origin is list:
+        return "list", typing.get_args(hint)[0]
+    if attrs.has(hint):
+        return "object", hint
+    return "scalar", hint

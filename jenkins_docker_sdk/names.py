@@ -109,15 +109,19 @@ def branch_name(value: str) -> str | None:
     return "a branch is letters, digits, '_', '.', '/', '+' and '-', with no '..'"
 
 
+_CONTROL_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f]")  # tab allowed
+_CONTROL_MULTI_LINE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline allowed
+
+
 def printable(value: str) -> str | None:
     """Free text on one line: descriptions of one line, URLs, cron specs, shell steps."""
-    if any(ord(ch) < 0x20 and ch != "\t" for ch in value) or "\x7f" in value:
+    if _CONTROL_ONE_LINE.search(value):
         return "control characters (including newlines) are not accepted here"
     return None
 
 
 def text(value: str) -> str | None:
     """Free text that may span lines (descriptions, shell steps)."""
-    if any((ord(ch) < 0x20 and ch not in "\t\n") or ch == "\x7f" for ch in value):
+    if _CONTROL_MULTI_LINE.search(value):
         return "control characters other than tab and newline are not accepted here"
     return None
