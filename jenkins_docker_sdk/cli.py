@@ -24,6 +24,13 @@ EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL = 1, 2, 3
 
 _farm_argument = click.argument("farm", type=click.Path(path_type=Path, file_okay=False))
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+_workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes reading repositories; 0: one per core for large farms.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,12 +46,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @_farm_argument
 @click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="Output directory.")
 @_json_option
-def render(farm: Path, out: Path, as_json: bool) -> None:
+@_workers_option
+def render(farm: Path, out: Path, as_json: bool, workers: int) -> None:
     """Render the Job DSL seed, Jenkinsfiles, config.xml and cloud configs of FARM into OUT.
 
     OUT is replaced as a whole, and only when everything rendered.
     """
-    loaded = Farm.from_path(farm)
+    loaded = Farm.from_path(farm, workers=workers)
     result = render_farm(loaded, out)
     if as_json:
         _print_json({**result.report, "out": str(out), "written": result.files})
@@ -64,9 +72,10 @@ def render(farm: Path, out: Path, as_json: bool) -> None:
 @cli.command()
 @_farm_argument
 @_json_option
-def check(farm: Path, as_json: bool) -> None:
+@_workers_option
+def check(farm: Path, as_json: bool, workers: int) -> None:
     """Check FARM (manifests, Dockerfiles, names, labels) without writing anything."""
-    loaded = Farm.from_path(farm)
+    loaded = Farm.from_path(farm, workers=workers)
     if as_json:
         _print_json({"ok": True, "jobs": len(loaded.jobs), "templates": len(loaded.templates),
                      "warnings": list(loaded.warnings)})  # fmt: skip

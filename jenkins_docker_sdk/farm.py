@@ -8,8 +8,11 @@ reported together, each with its file and line.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +41,15 @@ DOCKERFILE = "Dockerfile"
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 
 
-def load_farm(root: Path) -> Farm:
+def load_farm(root: Path, *, workers: int = 1) -> Farm:
     """Discover and check the farm under ``root``.
+
+    Args:
+        root: the farm root.
+        workers: processes that read repositories: 1 (the default) reads everything in
+            this process; 0 means one per core (at most 8) for a farm of at least
+            ``PARALLEL_THRESHOLD`` repositories. Workers are spawned, so a script that asks
+            for them needs the usual ``if __name__ == "__main__":`` guard.
 
     Raises:
         FarmError: listing every problem found, each with file and line.
@@ -48,7 +58,7 @@ def load_farm(root: Path) -> Farm:
         raise FarmError.at("farm root is not a directory", Location(root))
     problems: list[Problem] = []
     settings = _load_settings(root, problems)
-    repos = [repo for rel in find_repos(root) if (repo := _load_repo(root, rel, settings, problems))]
+    repos = _load_repos(root, list(find_repos(root)), settings, problems, workers)
     _check_unique(repos, problems)
     bindings, warnings = _bind(repos, problems)
     if problems:
@@ -361,8 +371,39 @@ def _default_image(registry: str | None, team: str, repo: str) -> str:
     return f"{registry}/{path}" if registry else path
 
 
-def _load_repo(root: Path, rel: Path, settings: FarmSettings, problems: list[Problem]) -> TeamRepo | None:
-    return _RepoReader(root, rel, settings, problems).load()
+#: Farms with at least this many repositories are read by several processes.
+PARALLEL_THRESHOLD = 200
+
+
+def _load_repos(
+    root: Path, rels: list[Path], settings: FarmSettings, problems: list[Problem], workers: int
+) -> list[TeamRepo]:
+    """Read every repository, in several processes for a large farm, keeping farm order.
+
+    Workers are spawned, never forked: the Dockerfile parser is a Go library, and a Go
+    runtime does not survive fork (a forked child hangs in its first call).
+    """
+    count = workers or (min(os.cpu_count() or 1, 8) if len(rels) >= PARALLEL_THRESHOLD else 1)
+    count = min(count, len(rels))
+    if count < 2:
+        repos, found = _load_chunk(root, rels, settings)
+        problems.extend(found)
+        return repos
+    size = -(-len(rels) // (count * 2))
+    chunks = [rels[start : start + size] for start in range(0, len(rels), size)]
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(_load_chunk, repeat(root), chunks, repeat(settings)))
+    repos = []
+    for chunk_repos, chunk_problems in results:
+        repos.extend(chunk_repos)
+        problems.extend(chunk_problems)
+    return repos
+
+
+def _load_chunk(root: Path, rels: list[Path], settings: FarmSettings) -> tuple[list[TeamRepo], list[Problem]]:
+    problems: list[Problem] = []
+    repos = [repo for rel in rels if (repo := _RepoReader(root, rel, settings, problems).load())]
+    return repos, problems
 
 
 def _check_unique(repos: list[TeamRepo], problems: list[Problem]) -> None:

@@ -235,8 +235,8 @@ class Farm:
         return tuple(sorted({repo.team for repo in self.repos}))
 
     @classmethod
-    def from_path(cls, root: str | Path) -> Farm:
+    def from_path(cls, root: str | Path, *, workers: int = 1) -> Farm:
         """Discover the farm under ``root``; see :func:`jenkins_docker_sdk.farm.load_farm`."""
         from jenkins_docker_sdk.farm import load_farm
 
-        return load_farm(Path(root))
+        return load_farm(Path(root), workers=workers)
