@@ -18,9 +18,10 @@ import click
 from jenkins_docker_sdk.errors import InputError, JenkinsDockerSDKError
 from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.models import Farm
-from jenkins_docker_sdk.output import render_farm
+from jenkins_docker_sdk.output import REPORT, render_path
 
 EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL = 1, 2, 3
+SHOWN_JOBS = 40  # jobs listed after a render; the report has them all
 
 _farm_argument = click.argument("farm", type=click.Path(path_type=Path, file_okay=False))
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
@@ -52,8 +53,7 @@ def render(farm: Path, out: Path, as_json: bool, workers: int) -> None:
 
     OUT is replaced as a whole, and only when everything rendered.
     """
-    loaded = Farm.from_path(farm, workers=workers)
-    result = render_farm(loaded, out)
+    loaded, result = render_path(farm, out, workers=workers)
     if as_json:
         _print_json({**result.report, "out": str(out), "written": result.files})
         return
@@ -63,8 +63,11 @@ def render(farm: Path, out: Path, as_json: bool, workers: int) -> None:
         f"{summary['templates']} agent templates ({summary['repos']} repositories) "
         f"into {out}/ ({result.files} files)"
     )
-    for job in result.report["jobs"]:
+    jobs = result.report["jobs"]
+    for job in jobs[:SHOWN_JOBS]:
         click.echo(f"  {job['name']:<32} {job['label']:<40} -> {job['templates'][0]}")
+    if len(jobs) > SHOWN_JOBS:
+        click.echo(f"  ... and {len(jobs) - SHOWN_JOBS} more jobs: see {out / REPORT}")
     for warning in loaded.warnings:
         click.echo(f"warning: {warning}", err=True)
 

@@ -63,6 +63,8 @@ def groovy_string(value: str) -> str:
     before it lexes, so a ``u`` that follows a backslash is itself written as
     ``\\u0075``: ``\\u0027`` in the data can never turn into a quote.
     """
+    if value.isascii() and "\\u" not in value:  # the common case, in one C call
+        return "'" + value.translate(_GROOVY_ASCII) + "'"
     return "'" + _GROOVY_UNSAFE.sub(_groovy_escape, value) + "'"
 
 
@@ -72,6 +74,16 @@ def _java_unicode_escape(ch: str) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+#: What the general path does to each ASCII character, as a ``str.translate`` table.
+_GROOVY_ASCII = str.maketrans(
+    {
+        chr(code): _GROOVY_ESCAPES.get(chr(code)) or _java_unicode_escape(chr(code))
+        for code in [*range(0x20), 0x7F]
+    }
+    | {"'": _GROOVY_ESCAPES["'"], "\\": _GROOVY_ESCAPES["\\"]}
+)
 
 
 def groovy(value: Any) -> GroovyCode:
@@ -111,7 +123,7 @@ def groovy_map(values: Mapping[str, Any]) -> GroovyCode:
 _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"}
 
 
-_XML_UNSAFE = re.compile("[&<>\"'\r]")
+_XML_TABLE = str.maketrans(_XML_ESCAPES)
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -130,27 +142,30 @@ def xml_text(value: Any) -> XmlText:
     if forbidden := _XML_FORBIDDEN.search(text):
         raise RenderError(f"character U+{ord(forbidden.group()):04X} cannot be written in XML 1.0")
     # a raw CR would be normalised away by XML parsers, so it is written as a reference
-    return XmlText(_XML_UNSAFE.sub(lambda m: _XML_ESCAPES[m.group()], text))
+    return XmlText(text.translate(_XML_TABLE))
 
 
 def yaml_string(value: str) -> str:
     """``value`` as a double-quoted YAML scalar in pure ASCII (valid YAML 1.1 and 1.2)."""
-    out = ['"']
-    for ch in value:
-        if ch in '\\"':
-            out.append("\\" + ch)
-        elif " " <= ch <= "~":
-            out.append(ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x10000:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
+    if value.isascii():  # the common case, in one C call
+        return '"' + value.translate(_YAML_ASCII) + '"'
+    return '"' + "".join(map(_yaml_escape, value)) + '"'
+
+
+def _yaml_escape(ch: str) -> str:
+    if ch in '\\"':
+        return "\\" + ch
+    if " " <= ch <= "~":
+        return ch
+    if ch == "\n":
+        return "\\n"
+    if ch == "\t":
+        return "\\t"
+    return f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
+
+
+#: :func:`_yaml_escape` of every ASCII character that changes, as a ``str.translate`` table.
+_YAML_ASCII = str.maketrans({chr(code): _yaml_escape(chr(code)) for code in [*range(0x20), 0x22, 0x5C, 0x7F]})
 
 
 def yaml_value(value: Any) -> YamlValue:

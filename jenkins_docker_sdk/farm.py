@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -39,6 +39,7 @@ FARM_FILE = "farm.yml"
 MANIFEST = "jenkins-docker.yml"
 DOCKERFILE = "Dockerfile"
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
+T = TypeVar("T")
 
 
 def load_farm(root: Path, *, workers: int = 1) -> Farm:
@@ -54,22 +55,38 @@ def load_farm(root: Path, *, workers: int = 1) -> Farm:
     Raises:
         FarmError: listing every problem found, each with file and line.
     """
+    farm, _ = discover(root, _nothing, workers=workers)
+    return farm
+
+
+def discover(
+    root: Path, each_chunk: Callable[[list[TeamRepo]], T], *, workers: int = 1
+) -> tuple[Farm, list[T]]:
+    """:func:`load_farm`, also running ``each_chunk`` where each chunk of repositories is read.
+
+    ``each_chunk`` runs in the worker process that read the chunk (so it must pickle: a
+    module-level function or an attrs instance), and only on chunks read without problems;
+    its results come back in farm order. This lets work that needs only one repository at
+    a time, such as rendering its jobs, run in parallel with reading.
+
+    Raises:
+        FarmError: listing every problem found, each with file and line.
+    """
     if not root.is_dir():
         raise FarmError.at("farm root is not a directory", Location(root))
     problems: list[Problem] = []
     settings = _load_settings(root, problems)
-    repos = _load_repos(root, list(find_repos(root)), settings, problems, workers)
+    repos, results = _load_repos(root, list(find_repos(root)), settings, problems, workers, each_chunk)
     _check_unique(repos, problems)
     bindings, warnings = _bind(repos, problems)
     if problems:
         raise FarmError(problems)
-    return Farm(
-        root=root,
-        settings=settings,
-        repos=tuple(repos),
-        bindings=bindings,
-        warnings=tuple(warnings),
-    )
+    farm = Farm(root=root, settings=settings, repos=tuple(repos), bindings=bindings, warnings=tuple(warnings))
+    return farm, results
+
+
+def _nothing(repos: list[TeamRepo]) -> None:
+    return None
 
 
 def find_repos(root: Path) -> Iterator[Path]:
@@ -376,8 +393,13 @@ PARALLEL_THRESHOLD = 200
 
 
 def _load_repos(
-    root: Path, rels: list[Path], settings: FarmSettings, problems: list[Problem], workers: int
-) -> list[TeamRepo]:
+    root: Path,
+    rels: list[Path],
+    settings: FarmSettings,
+    problems: list[Problem],
+    workers: int,
+    each_chunk: Callable[[list[TeamRepo]], T],
+) -> tuple[list[TeamRepo], list[T]]:
     """Read every repository, in several processes for a large farm, keeping farm order.
 
     Workers are spawned, never forked: the Dockerfile parser is a Go library, and a Go
@@ -386,24 +408,28 @@ def _load_repos(
     count = workers or (min(os.cpu_count() or 1, 8) if len(rels) >= PARALLEL_THRESHOLD else 1)
     count = min(count, len(rels))
     if count < 2:
-        repos, found = _load_chunk(root, rels, settings)
-        problems.extend(found)
-        return repos
-    size = -(-len(rels) // (count * 2))
-    chunks = [rels[start : start + size] for start in range(0, len(rels), size)]
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = list(pool.map(_load_chunk, repeat(root), chunks, repeat(settings)))
-    repos = []
-    for chunk_repos, chunk_problems in results:
+        chunks = [_load_chunk(root, rels, settings, each_chunk)]
+    else:
+        size = -(-len(rels) // (count * 4))
+        parts = [rels[start : start + size] for start in range(0, len(rels), size)]
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
+            chunks = list(pool.map(_load_chunk, repeat(root), parts, repeat(settings), repeat(each_chunk)))
+    repos: list[TeamRepo] = []
+    results: list[T] = []
+    for chunk_repos, chunk_problems, chunk_result in chunks:
         repos.extend(chunk_repos)
         problems.extend(chunk_problems)
-    return repos
+        if chunk_result is not None:
+            results.append(chunk_result)
+    return repos, results
 
 
-def _load_chunk(root: Path, rels: list[Path], settings: FarmSettings) -> tuple[list[TeamRepo], list[Problem]]:
+def _load_chunk(
+    root: Path, rels: list[Path], settings: FarmSettings, each_chunk: Callable[[list[TeamRepo]], T]
+) -> tuple[list[TeamRepo], list[Problem], T | None]:
     problems: list[Problem] = []
     repos = [repo for rel in rels if (repo := _RepoReader(root, rel, settings, problems).load())]
-    return repos, problems
+    return repos, problems, None if problems else each_chunk(repos)
 
 
 def _check_unique(repos: list[TeamRepo], problems: list[Problem]) -> None:

@@ -7,18 +7,21 @@ only ever replaced if it holds a ``report.json`` written by this tool.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from jenkins_docker_sdk.errors import InputError, Location
-from jenkins_docker_sdk.models import Farm
+from jenkins_docker_sdk.farm import discover
+from jenkins_docker_sdk.models import Farm, TeamRepo
 from jenkins_docker_sdk.render import Renderer, content_hash
 
 REPORT = "report.json"
@@ -53,6 +56,79 @@ def render_farm(farm: Farm, out: Path, renderer: Renderer | None = None) -> Rend
 
     count = write_atomically(out, files())
     return RenderResult(out=out, files=count, report=report)
+
+
+def render_path(
+    root: Path, out: Path, *, workers: int = 0, templates: Path | None = None
+) -> tuple[Farm, RenderResult]:
+    """Discover the farm under ``root`` and render it into ``out``, in one pass.
+
+    The same outputs as :func:`render_farm` on :func:`~jenkins_docker_sdk.farm.load_farm`,
+    but each job's files are rendered and written by the worker that read its repository,
+    while the others read on; only the farm-wide files are left for the end. ``out`` is
+    still replaced all at once, and only if the whole farm checked out.
+
+    Args:
+        root: the farm root.
+        out: the output directory.
+        workers: as for :func:`~jenkins_docker_sdk.farm.load_farm`; 0: one per core for a
+            large farm.
+        templates: a directory of templates to use instead of the shipped ones.
+
+    Raises:
+        FarmError: the farm has problems (nothing is written).
+        InputError: ``out`` exists but is not an earlier output of this tool.
+    """
+    _check_replaceable(out)
+    with _staging(out) as staging:
+        farm, chunks = discover(root, _JobWriter(staging, templates), workers=workers)
+        hashes: dict[str, str] = {}
+        seed: dict[str, str] = {}
+        for chunk in chunks:
+            hashes.update(chunk.hashes)
+            seed.update(chunk.seed)
+        farm_files = Renderer(templates=templates).farm_files(farm, (seed[name] for name in sorted(seed)))
+        for relative, text in farm_files:
+            _write_text(staging, relative, text)
+            hashes[relative] = content_hash(text)
+        report = build_report(farm, hashes)
+        _write_text(staging, REPORT, json.dumps(report, indent=2, sort_keys=True) + "\n")
+    return farm, RenderResult(out=out, files=len(hashes) + 1, report=report)
+
+
+@attrs.frozen
+class _ChunkOutput:
+    hashes: dict[str, str]  # relative path -> content hash
+    seed: dict[str, str]  # job full name -> its block of the Job DSL seed
+
+
+@attrs.frozen
+class _JobWriter:
+    """Renders and writes the jobs of a chunk of repositories (runs in a discovery worker)."""
+
+    staging: Path
+    templates: Path | None
+
+    def __call__(self, repos: list[TeamRepo]) -> _ChunkOutput:
+        renderer = _renderer(self.templates)
+        output = _ChunkOutput({}, {})
+        for repo in repos:
+            for job in repo.jobs:
+                rendered = renderer.render_job(job)
+                for relative, text in rendered.files:
+                    try:
+                        _write_text(self.staging, relative, text)
+                    except FileExistsError:  # a duplicate job name, which discovery reports
+                        continue
+                    output.hashes[relative] = content_hash(text)
+                output.seed[job.full_name] = rendered.seed
+        return output
+
+
+@functools.cache
+def _renderer(templates: Path | None) -> Renderer:
+    """One renderer per process and template directory: templates compile once."""
+    return Renderer(templates=templates)
 
 
 def build_report(farm: Farm, hashes: dict[str, str]) -> dict[str, Any]:
@@ -98,23 +174,35 @@ def write_atomically(out: Path, files: Iterable[tuple[str, str]]) -> int:
         The number of files written.
     """
     _check_replaceable(out)
+    count = 0
+    with _staging(out) as staging:
+        for relative, text in files:
+            _write_text(staging, relative, text)
+            count += 1
+    return count
+
+
+@contextlib.contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A fresh sibling directory of ``out`` that replaces it on success, or is removed."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    count = 0
-    made: set[Path] = {staging}
     try:
-        for relative, text in files:
-            target = staging / relative
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            _write_new(target, text.encode("utf-8"))
-            count += 1
+        yield staging
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+
+
+def _write_text(directory: Path, relative: str, text: str) -> None:
+    """Create ``directory/relative`` (and its folders) holding ``text``; never overwrites."""
+    path = directory / relative
+    try:
+        _write_new(path, text.encode("utf-8"))
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(path, text.encode("utf-8"))
 
 
 def _write_new(path: Path, data: bytes) -> None:

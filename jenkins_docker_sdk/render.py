@@ -9,7 +9,7 @@ injection. Templates only lay out prepared data; the logic stays here.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -149,18 +149,40 @@ class Renderer:
             settings=farm.settings, templates=[_docker_template(t, farm) for t in farm.templates]
         )
 
+    def render_job(self, job: JobSpec) -> RenderedJob:
+        """One job's own files (Jenkinsfile, config.xml) and its block of the seed."""
+        pipeline = self.pipeline(job)
+        files = (
+            (f"jobs/{job.team}/{job.name}.Jenkinsfile", pipeline),
+            (f"jobs/{job.team}/{job.name}.config.xml", self.config_xml(job, pipeline)),
+        )
+        return RenderedJob(files=files, seed=self.seed_job(job, pipeline))
+
+    def farm_files(self, farm: Farm, seed_jobs: Iterable[str]) -> list[tuple[str, str]]:
+        """The farm-wide outputs: the seed (from its job blocks, in name order) and the clouds."""
+        return [
+            ("jobs/seed.groovy", self.seed_header(farm) + "".join(seed_jobs)),
+            ("casc/clouds.yaml", self.docker_cloud_yaml(farm)),
+            ("casc/kubernetes.yaml", self.kubernetes_yaml(farm)),
+            ("groovy/clouds.groovy", self.cloud_script(farm)),
+        ]
+
     def render(self, farm: Farm) -> Iterator[tuple[str, str]]:
-        """Every output as ``(relative path, text)``, seed last; deterministic order."""
-        seed = [self.seed_header(farm)]
+        """Every output as ``(relative path, text)``, farm-wide files last; deterministic order."""
+        seed = []
         for job in sorted(farm.jobs, key=lambda j: j.full_name):
-            pipeline = self.pipeline(job)
-            yield f"jobs/{job.team}/{job.name}.Jenkinsfile", pipeline
-            yield f"jobs/{job.team}/{job.name}.config.xml", self.config_xml(job, pipeline)
-            seed.append(self.seed_job(job, pipeline))
-        yield "jobs/seed.groovy", "".join(seed)
-        yield "casc/clouds.yaml", self.docker_cloud_yaml(farm)
-        yield "casc/kubernetes.yaml", self.kubernetes_yaml(farm)
-        yield "groovy/clouds.groovy", self.cloud_script(farm)
+            rendered = self.render_job(job)
+            yield from rendered.files
+            seed.append(rendered.seed)
+        yield from self.farm_files(farm, seed)
+
+
+@attrs.frozen
+class RenderedJob:
+    """A job's rendered files as ``(relative path, text)`` and its Job DSL seed block."""
+
+    files: tuple[tuple[str, str], ...]
+    seed: str
 
 
 def shell_steps(job: JobSpec) -> list[str]:

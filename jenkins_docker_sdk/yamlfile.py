@@ -7,7 +7,6 @@ so that every later check can point at the offending line.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,44 +36,79 @@ def _mark(node: yaml.Node) -> Position:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _Loader(_Base):  # type: ignore[misc]
-    """Safe loader whose mappings and sequences carry positions."""
+    """Safe loader whose mappings and sequences carry positions.
 
+    Documents are built by one direct walk over the composed nodes; only scalars that are
+    not plain strings (numbers, booleans, null, dates) go through PyYAML's constructors.
+    An alias is composed as the same node object, so a node met again while it is still
+    being built is a recursive alias, which is refused.
+    """
 
-def _construct_map(loader: Any, node: yaml.MappingNode) -> Iterator[LocatedDict]:
-    data = LocatedDict()
-    data.positions = {}
-    data.start = _mark(node)
-    yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, Hashable):
+    def construct_document(self, node: yaml.Node) -> Any:
+        self._building: set[int] = set()
+        try:
+            return self._build(node)
+        finally:
+            self.constructed_objects: dict[Any, Any] = {}  # as the base class leaves them
+            self.recursive_objects: dict[Any, Any] = {}
+            self.state_generators: list[Any] = []
+            self.deep_construct = False
+
+    def _build(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == _STR_TAG else self.construct_object(node, deep=True)
+        if id(node) in self._building:
             raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
+                None, None, "a recursive alias cannot be read", node.start_mark
             )
-        if key in data:
-            line = data.positions[key][0]
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"duplicate key {key!r} (first written on line {line})",
-                key_node.start_mark,
-            )
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.positions[key] = _mark(key_node)
+        self._building.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._build_map(node)
+            if isinstance(node, yaml.SequenceNode):
+                return self._build_seq(node)
+        finally:
+            self._building.discard(id(node))
+        raise yaml.constructor.ConstructorError(
+            None, None, f"unexpected {type(node).__name__}", node.start_mark
+        )
 
+    def _build_map(self, node: yaml.MappingNode) -> LocatedDict:
+        if node.tag != "tag:yaml.org,2002:map":
+            return self.construct_object(node, deep=True)  # type: ignore[no-any-return]  # e.g. !!set
+        data = LocatedDict()
+        positions: dict[Any, Position] = {}
+        data.positions = positions
+        data.start = _mark(node)
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                )
+            key = self._build(key_node)
+            if key in data:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first written on line {positions[key][0]})",
+                    key_node.start_mark,
+                )
+            data[key] = self._build(value_node)
+            positions[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return data
 
-def _construct_seq(loader: Any, node: yaml.SequenceNode) -> Iterator[LocatedList]:
-    data = LocatedList()
-    data.start = _mark(node)
-    yield data
-    data.extend(loader.construct_object(child, deep=True) for child in node.value)
-    data.positions = [_mark(child) for child in node.value]
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+    def _build_seq(self, node: yaml.SequenceNode) -> LocatedList:
+        if node.tag != "tag:yaml.org,2002:seq":
+            return self.construct_object(node, deep=True)  # type: ignore[no-any-return]  # e.g. !!omap
+        data = LocatedList(self._build(child) for child in node.value)
+        data.start = _mark(node)
+        data.positions = [_mark(child) for child in node.value]
+        return data
 
 
 def read_text(path: Path, shown: Path) -> str:

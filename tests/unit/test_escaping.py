@@ -5,8 +5,10 @@ from __future__ import annotations
 import jinja2
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jenkins_docker_sdk import RenderError
+from jenkins_docker_sdk import RenderError, escaping
 from jenkins_docker_sdk.escaping import groovy, groovy_string, xml_text, yaml_value
 from jenkins_docker_sdk.render import make_environment
 
@@ -73,3 +75,17 @@ def test_filters_of_other_languages_and_safe_are_not_available() -> None:
 def test_undefined_variables_fail() -> None:
     with pytest.raises(jinja2.UndefinedError):
         make_environment("groovy").from_string("{{ missing|groovy }}").render()
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_the_ascii_fast_paths_escape_exactly_as_the_general_ones(value: str) -> None:
+    general_groovy = "'" + escaping._GROOVY_UNSAFE.sub(escaping._groovy_escape, value) + "'"
+    assert groovy_string(value) == general_groovy
+    assert escaping.yaml_string(value) == '"' + "".join(map(escaping._yaml_escape, value)) + '"'
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_yaml_strings_of_any_text_parse_back_to_it(value: str) -> None:
+    assert yaml.safe_load(escaping.yaml_string(value)) == value
