@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from jenkins_docker_sdk.errors import InputError, Location
-from jenkins_docker_sdk.farm import discover
+from jenkins_docker_sdk.farm import discover, gc_paused
 from jenkins_docker_sdk.models import Farm, TeamRepo
 from jenkins_docker_sdk.render import Renderer, content_hash
 
@@ -80,7 +80,7 @@ def render_path(
         InputError: ``out`` exists but is not an earlier output of this tool.
     """
     _check_replaceable(out)
-    with _staging(out) as staging:
+    with _staging(out) as staging, gc_paused():
         farm, chunks = discover(root, _JobWriter(staging, templates), workers=workers)
         hashes: dict[str, str] = {}
         seed: dict[str, str] = {}

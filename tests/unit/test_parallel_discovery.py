@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 
-from jenkins_docker_sdk import FarmError
+from jenkins_docker_sdk import FarmError, render_farm
 from jenkins_docker_sdk.farm import PARALLEL_THRESHOLD, load_farm
+from jenkins_docker_sdk.output import render_path
+from tests.conftest import EXAMPLE_FARM
 
 
 def _farm(root: Path, repos: int, broken: tuple[int, ...] = ()) -> Path:
@@ -46,3 +49,46 @@ def test_parallel_discovery_reports_the_same_problems_in_order(tmp_path: Path) -
         ("repo003", 3),
         ("repo150", 3),
     ]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_discovery_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> None:
+    (gc.enable if enabled else gc.disable)()
+    try:
+        load_farm(EXAMPLE_FARM)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    return {str(p.relative_to(directory)): p.read_bytes() for p in files}
+
+
+def test_rendering_while_discovering_writes_what_rendering_a_loaded_farm_writes(tmp_path: Path) -> None:
+    root = _farm(tmp_path / "farm", PARALLEL_THRESHOLD + 10)
+    render_farm(load_farm(root, workers=1), tmp_path / "serial")
+    farm, result = render_path(root, tmp_path / "parallel", workers=2)
+    assert _tree(tmp_path / "parallel") == _tree(tmp_path / "serial")
+    assert result.files == len(_tree(tmp_path / "parallel")) == 2 * len(farm.jobs) + 5
+
+
+def test_a_broken_farm_rendered_in_parallel_leaves_the_previous_output(tmp_path: Path) -> None:
+    render_path(_farm(tmp_path / "good", PARALLEL_THRESHOLD + 10), tmp_path / "out", workers=2)
+    before = _tree(tmp_path / "out")
+    bad = _farm(tmp_path / "bad", PARALLEL_THRESHOLD + 10, broken=(150,))
+    with pytest.raises(FarmError):
+        render_path(bad, tmp_path / "out", workers=2)
+    assert _tree(tmp_path / "out") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "good", "out"]  # no staging left behind
+
+
+def test_a_job_defined_twice_is_reported_not_written_twice(tmp_path: Path) -> None:
+    root = _farm(tmp_path / "farm", PARALLEL_THRESHOLD + 10)
+    copy = root / "team0" / "zz-copy"
+    copy.mkdir()
+    (copy / "jenkins-docker.yml").write_text("jobs:\n  - name: build0\n    label: linux && r0\n    steps: [make]\n")
+    with pytest.raises(FarmError, match="job 'team0/build0' is defined twice"):
+        render_path(root, tmp_path / "out", workers=2)
+    assert [p.name for p in tmp_path.iterdir()] == ["farm"]  # neither output nor staging
