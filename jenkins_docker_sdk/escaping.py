@@ -63,8 +63,10 @@ def groovy_string(value: str) -> str:
     before it lexes, so a ``u`` that follows a backslash is itself written as
     ``\\u0075``: ``\\u0027`` in the data can never turn into a quote.
     """
-    if value.isascii() and "\\u" not in value:  # the common case, in one C call
-        return "'" + value.translate(_GROOVY_ASCII) + "'"
+    if "\\u" not in value and _only_common(value):  # the common case, in a few C-speed scans
+        for plain, escaped in _GROOVY_COMMON:
+            value = value.replace(plain, escaped)
+        return "'" + value + "'"
     return "'" + _GROOVY_UNSAFE.sub(_groovy_escape, value) + "'"
 
 
@@ -76,14 +78,13 @@ def _java_unicode_escape(ch: str) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-#: What the general path does to each ASCII character, as a ``str.translate`` table.
-_GROOVY_ASCII = str.maketrans(
-    {
-        chr(code): _GROOVY_ESCAPES.get(chr(code)) or _java_unicode_escape(chr(code))
-        for code in [*range(0x20), 0x7F]
-    }
-    | {"'": _GROOVY_ESCAPES["'"], "\\": _GROOVY_ESCAPES["\\"]}
-)
+def _only_common(value: str) -> bool:
+    """Whether ``value`` is printable ASCII, tabs and line breaks (C-speed scans, no regex)."""
+    return value.isascii() and value.replace("\n", "").replace("\r", "").replace("\t", "").isprintable()
+
+
+#: The escapes such text needs, as replacements in order (the backslash first).
+_GROOVY_COMMON = tuple((ch, _GROOVY_ESCAPES[ch]) for ch in "\\'\n\r\t")
 
 
 def groovy(value: Any) -> GroovyCode:
@@ -123,7 +124,6 @@ def groovy_map(values: Mapping[str, Any]) -> GroovyCode:
 _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"}
 
 
-_XML_TABLE = str.maketrans(_XML_ESCAPES)
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -142,13 +142,18 @@ def xml_text(value: Any) -> XmlText:
     if forbidden := _XML_FORBIDDEN.search(text):
         raise RenderError(f"character U+{ord(forbidden.group()):04X} cannot be written in XML 1.0")
     # a raw CR would be normalised away by XML parsers, so it is written as a reference
-    return XmlText(text.translate(_XML_TABLE))
+    for plain, escaped in _XML_ESCAPES.items():  # "&" first
+        if plain in text:
+            text = text.replace(plain, escaped)
+    return XmlText(text)
 
 
 def yaml_string(value: str) -> str:
     """``value`` as a double-quoted YAML scalar in pure ASCII (valid YAML 1.1 and 1.2)."""
-    if value.isascii():  # the common case, in one C call
-        return '"' + value.translate(_YAML_ASCII) + '"'
+    if _only_common(value):  # the common case, in a few C-speed scans
+        for plain, escaped in _YAML_COMMON:
+            value = value.replace(plain, escaped)
+        return '"' + value + '"'
     return '"' + "".join(map(_yaml_escape, value)) + '"'
 
 
@@ -164,8 +169,7 @@ def _yaml_escape(ch: str) -> str:
     return f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"
 
 
-#: :func:`_yaml_escape` of every ASCII character that changes, as a ``str.translate`` table.
-_YAML_ASCII = str.maketrans({chr(code): _yaml_escape(chr(code)) for code in [*range(0x20), 0x22, 0x5C, 0x7F]})
+_YAML_COMMON = tuple((ch, _yaml_escape(ch)) for ch in '\\"\n\r\t')  # the backslash first
 
 
 def yaml_value(value: Any) -> YamlValue:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jenkins_docker_sdk import RenderError, escaping
@@ -78,7 +78,10 @@ def test_undefined_variables_fail() -> None:
 
 
 @settings(max_examples=500)
-@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text(alphabet="\\u'\r\n\t\x00\x7f a"))
+@example("\\u0027")
+@example("\\\\u")
+@example("'\r\x0b\x7f")
 def test_the_ascii_fast_paths_escape_exactly_as_the_general_ones(value: str) -> None:
     general_groovy = "'" + escaping._GROOVY_UNSAFE.sub(escaping._groovy_escape, value) + "'"
     assert groovy_string(value) == general_groovy

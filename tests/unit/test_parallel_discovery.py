@@ -88,7 +88,9 @@ def test_a_job_defined_twice_is_reported_not_written_twice(tmp_path: Path) -> No
     root = _farm(tmp_path / "farm", PARALLEL_THRESHOLD + 10)
     copy = root / "team0" / "zz-copy"
     copy.mkdir()
-    (copy / "jenkins-docker.yml").write_text("jobs:\n  - name: build0\n    label: linux && r0\n    steps: [make]\n")
+    (copy / "jenkins-docker.yml").write_text(
+        "jobs:\n  - name: build0\n    label: linux && r0\n    steps: [make]\n"
+    )
     with pytest.raises(FarmError, match="job 'team0/build0' is defined twice"):
         render_path(root, tmp_path / "out", workers=2)
     assert [p.name for p in tmp_path.iterdir()] == ["farm"]  # neither output nor staging
