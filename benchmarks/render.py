@@ -434,8 +434,11 @@ class Sample:
 def run(cmd: list[str], log: Path, timeout: float | None = None) -> Sample:
     """Run ``cmd`` as a whole process; wall time, the child's CPU time and peak RSS.
 
-    With ``timeout``, the child is killed when it runs longer (``timed_out`` is set).
+    With ``timeout``, the child is killed when it runs longer (``timed_out`` is set). The
+    disk is synced first, so that earlier writes (the generated farm, earlier outputs) are
+    not flushed during, and charged to, this run.
     """
+    os.sync()
     with open(log, "wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
@@ -453,6 +456,35 @@ def run(cmd: list[str], log: Path, timeout: float | None = None) -> Sample:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise SystemExit(f"command failed (exit {proc.returncode}): {' '.join(cmd)}\n{tail}")
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+#: Creates the files listed in a JSON file of ``[relative path, size]`` under a directory,
+#: the way jds writes them (os.open with O_EXCL, one write): what the disk alone costs.
+FLOOR_SCRIPT = """\
+import json, os, sys
+made = set()
+for rel, size in json.load(open(sys.argv[1])):
+    path = os.path.join(sys.argv[2], rel)
+    parent = os.path.dirname(path)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    os.write(fd, b"x" * size)
+    os.close(fd)
+"""
+
+
+def floor_cmd(listing: Path, out: Path) -> list[str]:
+    """A whole process that only creates the files ``listing`` names (see FLOOR_SCRIPT)."""
+    return [sys.executable, "-c", FLOOR_SCRIPT, str(listing), str(out)]
+
+
+def list_files(directory: Path, listing: Path) -> int:
+    """Write ``directory``'s files as ``[relative path, size]`` JSON to ``listing``."""
+    files = [[str(p.relative_to(directory)), p.stat().st_size] for p in directory.rglob("*") if p.is_file()]
+    listing.write_text(json.dumps(files))
+    return len(files)
 
 
 def jds_cmd(*args: str) -> list[str]:
@@ -495,14 +527,19 @@ def compare(args: argparse.Namespace, work: Path) -> dict[str, object]:
     say(args, f"jds check: {checked['jobs']} jobs, {checked['templates']} templates, "
               f"{len(checked['warnings'])} warnings")  # fmt: skip
 
-    samples: dict[str, list[Sample]] = {"jds": [], "jjb": []}
+    samples: dict[str, list[Sample]] = {"jds": [], "jjb": [], "floor": []}
+    listing = work / "jds-files.json"
     commands = {
         "jds": lambda out: jds_cmd("render", str(farm), "-o", str(out)),
         "jjb": lambda out: [jjb, "test", "-o", str(out), str(jjb_dir)],
+        "floor": lambda out: floor_cmd(listing, out),
     }
     log = work / "stderr.log"
+    run(commands["jds"](work / "out-listed"), log)
+    n_files = list_files(work / "out-listed", listing)
     for i in range(args.warmup + args.runs):
-        for tool in ("jds", "jjb") if i % 2 == 0 else ("jjb", "jds"):  # interleaved, alternating order
+        order = ("jds", "jjb", "floor") if i % 2 == 0 else ("floor", "jjb", "jds")  # interleaved
+        for tool in order:
             sample = run(commands[tool](work / f"out-{tool}-{i}"), log)
             if i >= args.warmup:
                 samples[tool].append(sample)
@@ -527,6 +564,8 @@ def compare(args: argparse.Namespace, work: Path) -> dict[str, object]:
     return {
         "benchmark": "render-vs-jjb",
         "jobs": n_jobs,
+        "files": n_files,
+        "floor": stats("floor"),
         "repos": len(repos),
         "teams": args.teams,
         "runs": args.runs,
@@ -548,12 +587,20 @@ def print_compare(result: dict[str, object]) -> None:
     print(f"\n{result['jobs']} jobs, {result['repos']} repos, {result['teams']} teams; "
           f"{result['runs']} interleaved runs, whole processes, fresh output each run")  # fmt: skip
     print(f"{'':24}{'wall median':>12}{'wall min':>10}{'CPU median':>12}{'CPU min':>10}{'peak RSS':>10}")
-    rows = (("jds render (all)", jds), ("jenkins-jobs test", jjb))
+    floor = result["floor"]
+    assert isinstance(floor, dict)
+    rows = (
+        ("jds render (all)", jds),
+        ("jenkins-jobs test", jjb),
+        (f"creating {result['files']} files", floor),
+    )
     for name, s in rows:
         print(f"{name:<24}{s['wall_median']:>11.2f}s{s['wall_min']:>9.2f}s"
               f"{s['cpu_median']:>11.2f}s{s['cpu_min']:>9.2f}s{s['maxrss_mib']:>7.0f} MiB")  # fmt: skip
     print(f"{'ratio JJB / jds':<24}{result['ratio_wall_median']:>11.1f}x{result['ratio_wall_min']:>9.1f}x"
           f"{result['ratio_cpu_median']:>11.1f}x{result['ratio_cpu_min']:>9.1f}x  (target 5x)")  # fmt: skip
+    print("(the last row is the disk alone: a process that only creates the files jds writes, "
+          "same paths and sizes)")  # fmt: skip
 
 
 def big(args: argparse.Namespace, work: Path) -> dict[str, object]:
@@ -576,9 +623,16 @@ def big(args: argparse.Namespace, work: Path) -> dict[str, object]:
             timed_out = {"jobs": n_jobs, "repos": len(repos), "killed_after_s": sample.wall,
                          "skipped_sizes": skipped}  # fmt: skip
             break
+        n_files = list_files(out, work / "listing.json")
+        floor = run(floor_cmd(work / "listing.json", work / f"floor-{n_jobs}"), work / "stderr.log")
+        say(args, f"  creating the same {n_files} files alone: wall {floor.wall:.2f} s  "
+                  f"cpu {floor.cpu:.2f} s")  # fmt: skip
         points.append({"jobs": n_jobs, "repos": len(repos), "wall": sample.wall, "cpu": sample.cpu,
-                       "maxrss_mib": sample.maxrss_mib})  # fmt: skip
+                       "maxrss_mib": sample.maxrss_mib, "files": n_files, "floor_wall": floor.wall,
+                       "floor_cpu": floor.cpu})  # fmt: skip
+        shutil.rmtree(work / f"floor-{n_jobs}", ignore_errors=True)
         shutil.rmtree(farm, ignore_errors=True)  # keep the disk footprint of the largest size only
+        shutil.rmtree(out, ignore_errors=True)
     xs = [float(p["jobs"]) for p in points]
     ys = [float(p["maxrss_mib"]) for p in points]
     slope, intercept = _fit(xs, ys) if len(points) > 1 else (ys[0] / xs[0] if ys else 0.0, 0.0)
@@ -607,11 +661,14 @@ def print_big(result: dict[str, object]) -> None:
     points = result["points"]
     assert isinstance(points, list)
     print("\njds render alone (discovery + render + write), whole process, one run per size")
-    print(f"{'jobs':>8}{'repos':>8}{'wall':>9}{'CPU':>9}{'peak RSS':>11}{'RSS/job':>10}")
+    print(f"{'jobs':>8}{'repos':>8}{'wall':>9}{'CPU':>9}{'peak RSS':>11}{'RSS/job':>10}"
+          f"{'files':>9}{'disk alone':>12}")  # fmt: skip
     for p in points:
         per_job = p["maxrss_mib"] * 1024 / p["jobs"]
         print(f"{p['jobs']:>8}{p['repos']:>8}{p['wall']:>8.2f}s{p['cpu']:>8.2f}s"
-              f"{p['maxrss_mib']:>7.0f} MiB{per_job:>6.1f} KiB")  # fmt: skip
+              f"{p['maxrss_mib']:>7.0f} MiB{per_job:>6.1f} KiB"
+              f"{p['files']:>9}{p['floor_wall']:>11.2f}s")  # fmt: skip
+    print("(disk alone: a process that only creates the same files, same paths and sizes)")
     print(f"RSS slope {result['rss_kib_per_job']:.2f} KiB/job, "
           f"intercept {result['rss_intercept_mib']:.0f} MiB, "
           f"worst deviation from the line {result['rss_worst_deviation_from_linear']:.1%}; "

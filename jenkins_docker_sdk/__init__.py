@@ -29,7 +29,7 @@ from jenkins_docker_sdk.models import (
     TeamRepo,
     Triggers,
 )
-from jenkins_docker_sdk.output import RenderResult, render_farm
+from jenkins_docker_sdk.output import RenderResult, render_farm, render_path
 from jenkins_docker_sdk.render import Renderer
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "parse_dockerfile",
     "parse_label_string",
     "render_farm",
+    "render_path",
 ]
 
 
