@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -22,7 +23,7 @@ import attrs
 from jenkins_docker_sdk.errors import InputError, Location
 from jenkins_docker_sdk.farm import discover, gc_paused
 from jenkins_docker_sdk.models import Farm, TeamRepo
-from jenkins_docker_sdk.render import Renderer, content_hash
+from jenkins_docker_sdk.render import HASH_LENGTH, SEED, Renderer, content_hash
 
 REPORT = "report.json"
 _GENERATOR = "jenkins-docker-sdk"
@@ -87,8 +88,11 @@ def render_path(
         for chunk in chunks:
             hashes.update(chunk.hashes)
             seed.update(chunk.seed)
-        farm_files = Renderer(templates=templates).farm_files(farm, (seed[name] for name in sorted(seed)))
-        for relative, text in farm_files:
+        renderer = Renderer(templates=templates)
+        hashes[SEED] = _write_pieces(
+            staging / SEED, renderer.seed(farm, (seed[name] for name in sorted(seed)))
+        )
+        for relative, text in renderer.cloud_files(farm):
             _write_text(staging, relative, text)
             hashes[relative] = content_hash(text)
         report = build_report(farm, hashes)
@@ -214,6 +218,17 @@ def _write_new(path: Path, data: bytes) -> None:
             view = view[os.write(descriptor, view) :]
     finally:
         os.close(descriptor)
+
+
+def _write_pieces(path: Path, pieces: Iterable[str]) -> str:
+    """Create ``path`` from text in pieces, never holding it whole; returns its content hash."""
+    digest = hashlib.sha256()
+    with open(path, "xb") as file:
+        for piece in pieces:
+            data = piece.encode("utf-8")
+            digest.update(data)
+            file.write(data)
+    return digest.hexdigest()[:HASH_LENGTH]
 
 
 def _check_replaceable(out: Path) -> None:

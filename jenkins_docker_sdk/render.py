@@ -30,6 +30,8 @@ LOG_KEEP = 30  # builds kept per job
 #: Prepended to shell steps that run with credentials bound: Jenkins' `sh` traces every
 #: command (`sh -xe`) unless the script names its own interpreter.
 NO_TRACE = "#!/bin/sh -e\n"
+SEED = "jobs/seed.groovy"
+HASH_LENGTH = 16  # hex digits of the content hashes in report.json
 
 
 def templates_dir() -> Path:
@@ -158,10 +160,14 @@ class Renderer:
         )
         return RenderedJob(files=files, seed=self.seed_job(job, pipeline))
 
-    def farm_files(self, farm: Farm, seed_jobs: Iterable[str]) -> list[tuple[str, str]]:
-        """The farm-wide outputs: the seed (from its job blocks, in name order) and the clouds."""
+    def seed(self, farm: Farm, job_blocks: Iterable[str]) -> Iterator[str]:
+        """The Job DSL seed in pieces: its header, then the jobs' blocks (give them in name order)."""
+        yield self.seed_header(farm)
+        yield from job_blocks
+
+    def cloud_files(self, farm: Farm) -> list[tuple[str, str]]:
+        """The cloud configurations, as ``(relative path, text)``."""
         return [
-            ("jobs/seed.groovy", self.seed_header(farm) + "".join(seed_jobs)),
             ("casc/clouds.yaml", self.docker_cloud_yaml(farm)),
             ("casc/kubernetes.yaml", self.kubernetes_yaml(farm)),
             ("groovy/clouds.groovy", self.cloud_script(farm)),
@@ -169,12 +175,13 @@ class Renderer:
 
     def render(self, farm: Farm) -> Iterator[tuple[str, str]]:
         """Every output as ``(relative path, text)``, farm-wide files last; deterministic order."""
-        seed = []
+        blocks = []
         for job in sorted(farm.jobs, key=lambda j: j.full_name):
             rendered = self.render_job(job)
             yield from rendered.files
-            seed.append(rendered.seed)
-        yield from self.farm_files(farm, seed)
+            blocks.append(rendered.seed)
+        yield SEED, "".join(self.seed(farm, blocks))
+        yield from self.cloud_files(farm)
 
 
 @attrs.frozen
@@ -220,4 +227,4 @@ def _docker_template(template: AgentTemplate, farm: Farm) -> Mapping[str, Any]:
 
 def content_hash(text: str) -> str:
     """A stable short hash of rendered content (used in the report)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
