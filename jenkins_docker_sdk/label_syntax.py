@@ -349,7 +349,7 @@ class _Parser:
 
     def parse(self) -> LabelExpression:
         if self.kinds[0] == "EOF":
-            raise self.fail(0, "empty label expression; expected a label")
+            raise self.fail(self.positions[0], "empty label expression; expected a label")
         expression = self.term_iff()
         if self.kinds[self.index] != "EOF":
             raise self.unexpected(("&&", "||", "->", "<->", "EOF"))
