@@ -41,15 +41,19 @@ _QUOTE_ESCAPES = {v: "\\" + k for k, v in _STRING_ESCAPES.items() if k != "'"}
 _NEEDS_QUOTES = re.compile(r"""[?*/\\%!@#$^&|<>\[\]:;\s()"']|^\.{1,2}$|\.$|^$|->|[\x00-\x1f\x7f]""")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
-# One alternative per token kind; BAD catches any character no token can start with.
+# Blanks, then one token: a bare atom, an operator, a quoted atom, or any other single
+# character (which no token can start with: an error). Group 1 is the token's text.
 _TOKEN = re.compile(
-    r"(?P<WS>[ \t]+)"
-    r"|(?P<OP>&&|\|\||->|<->|[!()])"
-    r"|(?P<ATOM>(?:[^&|!<>()\"' \t-]|-(?!>))+)"
-    r"|(?P<STRING>\"(?:\\[btnfr\"'\\]|[^\\\"\r\n])*\")"
-    r"|(?P<BAD>.)",
+    r"[ \t]*("
+    r"(?:[^&|!<>()\"' \t-]+|-(?!>))+"
+    r"|&&|\|\||->|<->|[!()]"
+    r"|\"(?:\\[btnfr\"'\\]|[^\\\"\r\n])*\""
+    r"|[^ \t])",
     re.DOTALL,
 )
+_OPERATORS = ("&&", "||", "->", "<->", "!")
+_NOT_ATOMS = frozenset({*_OPERATORS, "(", ")", ""})  # "" ends the token list
+_BAD_TOKENS = frozenset("&|<>'\"")  # single characters that start no token
 _BAD_HINTS = {
     "&": "use '&&'",
     "|": "use '||'",
@@ -264,57 +268,47 @@ def _unescape(match: re.Match[str]) -> str:
 
 
 class _Parser:
-    """Recursive descent over Jenkins' grammar, on tokens from one regular expression.
+    """Recursive descent over Jenkins' grammar, on the token texts of one regular expression.
 
-    Tokens are three parallel lists (kind, value, position); an operator's kind is its
-    own text, atoms and quoted atoms are ``ATOM``, and the list ends with ``EOF``.
+    Tokens are kept as their text (an operator is its own text, an atom is anything else,
+    ``""`` ends the list); their positions are only worked out when there is an error.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.kinds: list[str] = []
-        self.values: list[str] = []
-        self.positions: list[int] = []
+        self.tokens: list[str] = _TOKEN.findall(text)
         self.index = 0
-        self._lex()
+        self._positions: list[int] | None = None
+        self._check_tokens()
+        self.tokens.append("")
 
     def fail(self, position: int, message: str) -> LabelSyntaxError:
         return LabelSyntaxError(self.text, position, message)
 
-    def _lex(self) -> None:
-        kinds, values, positions = self.kinds, self.values, self.positions
-        operators = nesting = 0
-        for match in _TOKEN.finditer(self.text):
-            kind = match.lastgroup or "BAD"
-            if kind == "WS":
-                continue
-            value = match.group()
-            start = match.start()
-            if kind == "OP":
-                kind = value
-                if value == "(":
-                    nesting += 1
-                    if nesting > MAX_NESTING:
-                        raise self.fail(start, f"more than {MAX_NESTING} levels of parentheses")
-                elif value == ")":
-                    nesting -= 1
-                else:
-                    operators += 1
-                    if operators > MAX_OPERATORS:
-                        raise self.fail(start, f"more than {MAX_OPERATORS} operators in one expression")
-            elif kind == "STRING":
-                kind = "ATOM"
-                value = value[1:-1]
-                if "\\" in value:
-                    value = _ESCAPE.sub(_unescape, value)
-            elif kind == "BAD":
-                raise self._bad(start)
-            kinds.append(kind)
-            values.append(value)
-            positions.append(start)
-        kinds.append("EOF")
-        values.append("")
-        positions.append(len(self.text))
+    def position(self, index: int) -> int:
+        """Where token ``index`` starts (the end of the text for the end of the list)."""
+        if self._positions is None:
+            self._positions = [match.start(1) for match in _TOKEN.finditer(self.text)]
+        return self._positions[index] if index < len(self._positions) else len(self.text)
+
+    def _check_tokens(self) -> None:
+        tokens = self.tokens
+        if not _BAD_TOKENS.isdisjoint(tokens):
+            raise self._bad(self.position(next(i for i, t in enumerate(tokens) if t in _BAD_TOKENS)))
+        if sum(map(tokens.count, _OPERATORS)) > MAX_OPERATORS:
+            seen = 0
+            for i, token in enumerate(tokens):
+                seen += token in _OPERATORS
+                if seen > MAX_OPERATORS:
+                    raise self.fail(
+                        self.position(i), f"more than {MAX_OPERATORS} operators in one expression"
+                    )
+        if tokens.count("(") > MAX_NESTING:
+            depth = 0
+            for i, token in enumerate(tokens):
+                depth += (token == "(") - (token == ")")
+                if depth > MAX_NESTING:
+                    raise self.fail(self.position(i), f"more than {MAX_NESTING} levels of parentheses")
 
     def _bad(self, position: int) -> LabelSyntaxError:
         """The error for a character no token can start with."""
@@ -339,69 +333,69 @@ class _Parser:
     # grammar ----------------------------------------------------------------------
 
     def unexpected(self, expected: Iterable[str]) -> LabelSyntaxError:
-        kind, position = self.kinds[self.index], self.positions[self.index]
-        found = "end of the expression"
-        if kind != "EOF":
-            token = _TOKEN.match(self.text, position)
-            found = repr(token.group() if token else self.values[self.index])
+        token = self.tokens[self.index]
+        found = repr(token) if token else "end of the expression"
         wanted = " or ".join(_DESCRIPTIONS[k] for k in expected)
-        return self.fail(position, f"unexpected {found}; expected {wanted}")
+        return self.fail(self.position(self.index), f"unexpected {found}; expected {wanted}")
 
     def parse(self) -> LabelExpression:
-        if self.kinds[0] == "EOF":
-            raise self.fail(self.positions[0], "empty label expression; expected a label")
+        if not self.tokens[0]:
+            raise self.fail(len(self.text), "empty label expression; expected a label")
         expression = self.term_iff()
-        if self.kinds[self.index] != "EOF":
+        if self.tokens[self.index]:
             raise self.unexpected(("&&", "||", "->", "<->", "EOF"))
         return expression
 
     def term_iff(self) -> LabelExpression:
         left = self.term_implies()
-        while self.kinds[self.index] == "<->":
+        while self.tokens[self.index] == "<->":
             self.index += 1
             left = Iff(left, self.term_implies())
         return left
 
     def term_implies(self) -> LabelExpression:
         left = self.term_or()
-        if self.kinds[self.index] == "->":
+        if self.tokens[self.index] == "->":
             self.index += 1
             left = Implies(left, self.term_or())
-            if self.kinds[self.index] == "->":
-                raise self.fail(self.positions[self.index], "'->' does not chain; add parentheses")
+            if self.tokens[self.index] == "->":
+                raise self.fail(self.position(self.index), "'->' does not chain; add parentheses")
         return left
 
     def term_or(self) -> LabelExpression:
         left = self.term_and()
-        while self.kinds[self.index] == "||":
+        while self.tokens[self.index] == "||":
             self.index += 1
             left = Or(left, self.term_and())
         return left
 
     def term_and(self) -> LabelExpression:
         left = self.term_not()
-        while self.kinds[self.index] == "&&":
+        while self.tokens[self.index] == "&&":
             self.index += 1
             left = And(left, self.term_not())
         return left
 
     def term_not(self) -> LabelExpression:
-        if self.kinds[self.index] == "!":
+        if self.tokens[self.index] == "!":
             self.index += 1
-            if self.kinds[self.index] == "!":
-                raise self.fail(self.positions[self.index], "'!!' is not accepted; write '!(!x)'")
+            if self.tokens[self.index] == "!":
+                raise self.fail(self.position(self.index), "'!!' is not accepted; write '!(!x)'")
             return Not(self.primary())
         return self.primary()
 
     def primary(self) -> LabelExpression:
-        kind = self.kinds[self.index]
-        if kind == "ATOM":
+        token = self.tokens[self.index]
+        if token not in _NOT_ATOMS:
             self.index += 1
-            return Atom(self.values[self.index - 1])
-        if kind == "(":
+            if token[0] != '"':
+                return Atom(token)
+            value = token[1:-1]
+            return Atom(_ESCAPE.sub(_unescape, value) if "\\" in value else value)
+        if token == "(":
             self.index += 1
             inner = self.term_iff()
-            if self.kinds[self.index] != ")":
+            if self.tokens[self.index] != ")":
                 raise self.unexpected((")", "&&", "||", "->", "<->"))
             self.index += 1
             return inner

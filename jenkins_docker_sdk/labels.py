@@ -18,6 +18,7 @@ being evaluated against every template; results are cached per expression.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import compress
 from typing import TypeVar
 
 import attrs
@@ -63,6 +64,7 @@ CapacityCheck = Callable[[AgentTemplate], bool]
 _T = TypeVar("_T")
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+_BITS_AS_BYTES = str.maketrans("01", "\x00\x01")
 _CACHE_LIMIT = 100_000  # cached expressions per resolver; the cache starts over beyond it
 
 
@@ -90,6 +92,8 @@ def _pick(items: Sequence[_T], mask: int) -> tuple[_T, ...]:
     if not mask & (mask - 1):
         return (items[mask.bit_length() - 1],)
     bits = bin(mask)[:1:-1]  # least significant bit first
+    if mask.bit_count() * 8 > len(bits):  # dense: let compress() walk the bits
+        return tuple(compress(items, bits.translate(_BITS_AS_BYTES).encode()))
     picked = []
     position = bits.find("1")
     while position >= 0:
@@ -287,7 +291,9 @@ class LabelResolver:
         found = self._by_text.get(text)
         if found is None:
             expression = LabelExpression.parse(text)
-            found = _remember(self._by_text, text, (expression, *self._masks(expression)))
+            templates = self._template_index.select(expression)
+            nodes = self._node_index.select(expression) & self._online
+            found = _remember(self._by_text, text, (expression, templates, nodes))
         return found
 
     def _masks(self, expression: LabelExpression | None) -> tuple[int, int]:

@@ -85,6 +85,16 @@ def test_static_nodes_carry_their_name_and_follow_their_mode() -> None:
     assert nodes["spare"].lacks == {"java"}
 
 
+@pytest.mark.parametrize("count", [1, 2, 3, 40, 200])
+def test_sparse_and_dense_results_keep_template_order(count: int) -> None:
+    pair = {30, 31}  # neighbours far from the first template: the sparse path
+    templates = [template(f"t{i:03d}", f"x{i % 7} y{i % 3}" + " pair" * (i in pair)) for i in range(count)]
+    resolver = LabelResolver(templates)
+    for text in ("x1", "x1 && y2", "!x1", "x3 || y0", "nothing", "x0 -> y0", "pair"):
+        expression = LabelExpression.parse(text)
+        assert resolver.resolve(text).templates == tuple(t for t in templates if expression.matches(t.labels))
+
+
 def test_text_is_parsed_once_and_results_are_cached() -> None:
     resolver = LabelResolver([JAVA])
     assert resolver.parse("java&&linux") is resolver.parse("java&&linux")
