@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jenkins_docker_sdk import AgentTemplate, LabelExpression, LabelResolver, LabelSyntaxError, StaticNode
@@ -57,7 +57,7 @@ def expressions(atoms: st.SearchStrategy[str]) -> st.SearchStrategy[LabelExpress
 
 
 @given(expressions(tricky_atoms))
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_canonical_text_parses_back_to_the_same_tree(expression: LabelExpression) -> None:
     text = str(expression)
     assert LabelExpression.parse(text) == expression
@@ -68,7 +68,7 @@ GARBAGE = st.text(alphabet=st.sampled_from(list("ab-&|!<>()\"'\\ \t\nx")), max_s
 
 
 @given(GARBAGE)
-@settings(max_examples=1000)
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_every_syntax_error_points_inside_the_text(text: str) -> None:
     try:
         LabelExpression.parse(text)
@@ -103,7 +103,7 @@ def farms(draw: st.DrawFn) -> tuple[list[AgentTemplate], list[StaticNode], set[i
 
 
 @given(farms(), st.one_of(st.none(), expressions(SMALL_ATOMS)))
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_resolve_equals_evaluating_every_template(
     farm: tuple[list[AgentTemplate], list[StaticNode], set[int]], expression: LabelExpression | None
 ) -> None:
@@ -129,7 +129,7 @@ def test_resolve_equals_evaluating_every_template(
 
 
 @given(expressions(st.sampled_from(["a", "b", "c", "d", "e", "f"])), LABEL_SETS)
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_explain_gives_a_smallest_change_that_works(
     expression: LabelExpression, labels: frozenset[str]
 ) -> None:
