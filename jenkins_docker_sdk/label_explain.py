@@ -251,6 +251,9 @@ class Explanation:
             lines.append("winner: none: every matching template is at capacity")
         else:
             lines.append("winner: none: no template matches")
+        nodes = [v.name for v in self.nodes if v.matches and not v.offline]
+        if nodes:
+            lines.append(f"static nodes that can take it: {', '.join(nodes)}")
         if self.satisfiable is False:
             lines.append("the expression is a contradiction: no set of labels satisfies it")
         lines += _section("templates, in order (the first match not at capacity wins)", self.templates)

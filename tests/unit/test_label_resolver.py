@@ -78,6 +78,8 @@ def test_static_nodes_carry_their_name_and_follow_their_mode() -> None:
     assert resolver.resolve("linux").nodes == (builder, spare)
     assert resolver.resolve("linux").first == WEB
 
+    text = resolver.explain("java").to_text()
+    assert "winner: none: no template matches\nstatic nodes that can take it: builder-1\n" in text
     nodes = {v.name: v for v in resolver.explain("java").nodes}
     assert nodes["builder-1"].matches
     assert nodes["gone"].matches
