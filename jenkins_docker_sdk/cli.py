@@ -17,6 +17,7 @@ import click
 
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsDockerSDKError
 from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
+from jenkins_docker_sdk.labels import LabelExpression
 from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.models import Farm
 from jenkins_docker_sdk.output import render_farm
@@ -100,9 +101,10 @@ def labels(ctx: click.Context, farm: Path, expression: str | None, as_json: bool
     With --explain, judge EXPR against every agent template of FARM instead: which one wins,
     and for each other one the smallest change of labels that would make it match.
     """
+    parsed = LabelExpression.parse(expression) if expression is not None else None  # bad input first
     report = _label_report(farm, workers)
-    if expression is not None:
-        explanation = report.resolver.explain(expression)
+    if parsed is not None:
+        explanation = report.resolver.explain(parsed)
         if as_json:
             _print_json(explanation.to_dict())
         else:

@@ -106,6 +106,8 @@ def _pick(items: Sequence[_T], mask: int) -> tuple[_T, ...]:
 class Resolution:
     """What serves one expression: matching templates (first match first) and static nodes.
 
+    It holds bit sets; the tuples below are built on each access.
+
     Attributes:
         expression: the expression resolved (None: a job without a label).
         matched: bit ``i`` set when template ``i`` matches, capacity ignored.
