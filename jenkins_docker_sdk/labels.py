@@ -17,7 +17,7 @@ being evaluated against every template; results are cached per expression.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress
 from typing import TypeVar
 
@@ -55,6 +55,7 @@ __all__ = [
     "Or",
     "Resolution",
     "StaticNode",
+    "instance_cap_reached",
     "parse_label_string",
     "quote_atom",
 ]
@@ -83,6 +84,21 @@ class Mismatch:
 
     def __str__(self) -> str:
         return f"{self.template.name} ({describe_change(self.lacks, self.excess) or 'does not match'})"
+
+
+def instance_cap_reached(running: Mapping[str, int]) -> CapacityCheck:
+    """A capacity check from the number of agents each template (by name) is running.
+
+    A template is at capacity when it runs ``instance_cap`` agents or more; templates
+    without a cap never are. (docker-plugin counts per image instead, so two templates of
+    one image share a cap there; count per image yourself to get that behaviour.)
+    """
+
+    def at_capacity(template: AgentTemplate) -> bool:
+        cap = template.instance_cap
+        return cap is not None and running.get(template.name, 0) >= cap
+
+    return at_capacity
 
 
 def _pick(items: Sequence[_T], mask: int) -> tuple[_T, ...]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
 import pytest
 
 from jenkins_docker_sdk import AgentTemplate, InputError, LabelExpression, LabelResolver, StaticNode
 from jenkins_docker_sdk.label_explain import MAX_EXACT_ATOMS
 from jenkins_docker_sdk.label_nodes import JenkinsNodesClient
+from jenkins_docker_sdk.labels import instance_cap_reached
 
 
 def template(name: str, labels: str, mode: str = "exclusive") -> AgentTemplate:
@@ -63,6 +65,15 @@ def test_templates_at_capacity_are_skipped_but_still_listed() -> None:
     ]
     assert explanation.winner is None
     assert "every matching template is at capacity" in explanation.to_text()
+
+
+def test_instance_caps_as_a_capacity_check() -> None:
+    capped = attrs.evolve(JAVA, instance_cap=2)
+    resolver = LabelResolver(
+        [capped, JAVA_NORMAL], capacity=instance_cap_reached({"java": 2, "java-normal": 99})
+    )
+    assert resolver.resolve("java").first == JAVA_NORMAL  # java-normal has no cap
+    assert LabelResolver([capped], capacity=instance_cap_reached({"java": 1})).resolve("java").first == capped
 
 
 def test_static_nodes_carry_their_name_and_follow_their_mode() -> None:
