@@ -17,7 +17,9 @@ from jenkins_docker_sdk.errors import (
     Problem,
     RenderError,
 )
-from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, parse_label_string
+from jenkins_docker_sdk.label_analysis import Finding, LabelReport, analyse_labels
+from jenkins_docker_sdk.label_explain import Explanation, Verdict
+from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, Resolution, parse_label_string
 from jenkins_docker_sdk.models import (
     AgentTemplate,
     CloudSettings,
@@ -26,6 +28,7 @@ from jenkins_docker_sdk.models import (
     FarmSettings,
     GitSource,
     JobSpec,
+    StaticNode,
     TeamRepo,
     Triggers,
 )
@@ -38,14 +41,17 @@ __all__ = [
     "CredentialBinding",
     "DockerfileError",
     "DockerfileInfo",
+    "Explanation",
     "Farm",
     "FarmError",
     "FarmSettings",
+    "Finding",
     "GitSource",
     "InputError",
     "JenkinsDockerSDKError",
     "JobSpec",
     "LabelExpression",
+    "LabelReport",
     "LabelResolutionError",
     "LabelResolver",
     "LabelSyntaxError",
@@ -54,9 +60,13 @@ __all__ = [
     "RenderError",
     "RenderResult",
     "Renderer",
+    "Resolution",
     "Stage",
+    "StaticNode",
     "TeamRepo",
     "Triggers",
+    "Verdict",
+    "analyse_labels",
     "parse_dockerfile",
     "parse_label_string",
     "render_farm",

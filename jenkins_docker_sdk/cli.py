@@ -15,7 +15,9 @@ from typing import Any
 
 import click
 
-from jenkins_docker_sdk.errors import InputError, JenkinsDockerSDKError
+from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsDockerSDKError
+from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
+from jenkins_docker_sdk.labels import LabelExpression
 from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.models import Farm
 from jenkins_docker_sdk.output import REPORT, render_path
@@ -89,6 +91,51 @@ def check(farm: Path, as_json: bool, workers: int) -> None:
 
 
 @cli.command()
+@_farm_argument
+@click.option(
+    "--explain", "expression", metavar="EXPR", help="Explain which templates serve EXPR, and why not."
+)
+@_json_option
+@_workers_option
+@click.pass_context
+def labels(ctx: click.Context, farm: Path, expression: str | None, as_json: bool, workers: int) -> None:
+    """Analyse the labels of FARM: jobs no template serves (exit 2), ambiguities, likely typos.
+
+    With --explain, judge EXPR against every agent template of FARM instead: which one wins,
+    and for each other one the smallest change of labels that would make it match.
+    """
+    parsed = LabelExpression.parse(expression) if expression is not None else None  # bad input first
+    report = _label_report(farm, workers)
+    if parsed is not None:
+        explanation = report.resolver.explain(parsed)
+        if as_json:
+            _print_json(explanation.to_dict())
+        else:
+            click.echo(explanation.to_text())
+        return
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        click.echo(f"{farm}: {report.jobs} jobs, {len(report.resolver.templates)} agent templates: "
+                   + report.to_text())  # fmt: skip
+    if not report.ok:
+        errors = len(report.errors)
+        click.echo(f"error: {errors} label error{'' if errors == 1 else 's'} in {farm}", err=True)
+        ctx.exit(EXIT_INPUT)
+
+
+def _label_report(farm: Path, workers: int) -> LabelReport:
+    """The label analysis of ``farm``, also when the farm fails to load only because of labels."""
+    try:
+        return analyse_labels(Farm.from_path(farm, workers=workers))
+    except FarmError as exc:
+        report = report_from_error(exc)
+        if report is None:
+            raise
+        return report
+
+
+@cli.command()
 @click.argument("which", type=click.Choice(["farm", "manifest", "all"]), default="all")
 def schema(which: str) -> None:
     """Print the JSON Schema of farm.yml, jenkins-docker.yml, or both."""
@@ -107,7 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jds`` with ``argv``; returns the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        cli.main(args=args, prog_name="jds", standalone_mode=False)
+        # Without standalone mode, click returns the code of ctx.exit() instead of raising.
+        code = cli.main(args=args, prog_name="jds", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
@@ -127,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
         return EXIT_INTERNAL
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,7 +23,8 @@ import attrs
 from jenkins_docker_sdk import names
 from jenkins_docker_sdk.dockerfile import AGENT_LABELS_KEY, DockerfileInfo, parse_dockerfile
 from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError, Location, Problem
-from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, parse_label_string, quote_atom
+from jenkins_docker_sdk.label_analysis import analyse_labels
+from jenkins_docker_sdk.labels import LabelExpression, parse_label_string, quote_atom
 from jenkins_docker_sdk.manifest import FarmFile, JobConfig, RepoManifest, read
 from jenkins_docker_sdk.models import (
     AgentTemplate,
@@ -483,36 +484,7 @@ def _check_unique(repos: list[TeamRepo], problems: list[Problem]) -> None:
 
 
 def _bind(repos: list[TeamRepo], problems: list[Problem]) -> tuple[dict[str, tuple[str, ...]], list[str]]:
-    resolver = LabelResolver(repo.agent for repo in repos if repo.agent is not None)
-    bindings: dict[str, tuple[str, ...]] = {}
-    warnings: list[str] = []
-    resolved: dict[str, tuple[LabelExpression, tuple[AgentTemplate, ...]]] = {}
-    for repo in repos:
-        for job in repo.jobs:
-            if job.label not in resolved:  # many jobs share a label: parse and resolve it once
-                expression = LabelExpression.parse(job.label)
-                resolved[job.label] = expression, resolver.resolve(expression)
-            expression, matched = resolved[job.label]
-            if not matched:
-                nearest = resolver.nearest(expression)
-                hint = (
-                    "nearest: " + "; ".join(map(str, nearest))
-                    if nearest
-                    else "the farm has no agent templates"
-                )
-                problems.append(
-                    Problem(
-                        f"job {job.full_name!r}: no agent template satisfies the label {job.label!r}",
-                        job.label_source,
-                        hint,
-                    )
-                )
-                continue
-            bindings[job.full_name] = tuple(t.name for t in matched)
-            if len(matched) > 1:
-                warnings.append(
-                    f"{job.source}: job {job.full_name!r}: label {job.label!r} is satisfied by "
-                    f"{len(matched)} templates ({', '.join(bindings[job.full_name])}); "
-                    f"{matched[0].name} is used first"
-                )
-    return bindings, warnings
+    """Each job's templates, first match first; label errors become problems, warnings lines."""
+    report = analyse_labels(repos)
+    problems.extend(report.problems())
+    return dict(report.bindings), report.warning_lines()

@@ -1,454 +1,332 @@
-"""Jenkins label expressions, parsed as Jenkins core parses them, and template binding.
+"""Label expressions, and which agent templates and static nodes serve them.
 
-The grammar is Jenkins core's (``LabelExpressionLexer.g4`` / ``LabelExpressionParser.g4``),
-loosest to tightest: ``<->`` (chains), ``->`` (at most once per level), ``||``, ``&&``,
-``!`` (one, before a primary), then parentheses, bare atoms and double-quoted atoms.
-A ``-`` belongs to an atom unless ``>`` follows it; only space and tab separate tokens;
-matching is case-sensitive.
+The expression language itself (parsing exactly as Jenkins does, canonical text) lives in
+:mod:`jenkins_docker_sdk.label_syntax` and is re-exported here. This module binds
+expressions the way Jenkins and the Docker and Kubernetes clouds do:
+
+- templates keep their order and the first match wins (``DockerCloud.getTemplates``);
+  templates at capacity are skipped;
+- a job without a label (expression ``None``) is served only by ``normal``-mode templates
+  and nodes; ``exclusive`` ones serve only expressions that match them;
+- a static node also carries its own name as a label.
+
+Templates and nodes are indexed by label as integers used as bit sets (bit ``i``: the
+``i``-th template), so an expression is resolved with a few integer operations instead of
+being evaluated against every template; results are cached per expression.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import compress
+from typing import TypeVar
 
 import attrs
 
-from jenkins_docker_sdk.errors import LabelSyntaxError
-from jenkins_docker_sdk.models import AgentTemplate
-
-_NOT_IN_BARE_ATOM = frozenset("&|!<>()\"' \t")
-_STRING_ESCAPES = {
-    "b": "\b",
-    "t": "\t",
-    "n": "\n",
-    "f": "\f",
-    "r": "\r",
-    '"': '"',
-    "'": "'",
-    "\\": "\\",
-}
-_QUOTE_ESCAPES = {v: "\\" + k for k, v in _STRING_ESCAPES.items() if k != "'"}
-_NEEDS_QUOTES = re.compile(r"""[?*/\\%!@#$^&|<>\[\]:;\s()"']|^\.{1,2}$|\.$|^$|->|[\x00-\x1f\x7f]""")
-
-
-class LabelExpression:
-    """A parsed label expression. Build one with :meth:`parse`."""
-
-    precedence: ClassVar[int]
-
-    @staticmethod
-    def parse(text: str) -> LabelExpression:
-        """Parse ``text`` exactly as Jenkins' ``Label.parseExpression`` does.
-
-        Raises:
-            LabelSyntaxError: with ``.expression``, ``.position`` (0-based) and a caret.
-        """
-        return _Parser(text).parse()
-
-    def matches(self, labels: Iterable[str] | frozenset[str]) -> bool:
-        """Whether a node carrying ``labels`` satisfies this expression."""
-        return self._eval(labels if isinstance(labels, (set, frozenset)) else frozenset(labels))
-
-    @property
-    def atoms(self) -> frozenset[str]:
-        """Every atom the expression mentions."""
-        raise NotImplementedError
-
-    def _eval(self, labels: frozenset[str] | set[str]) -> bool:
-        raise NotImplementedError
-
-    def _wrap(self, child: LabelExpression, *, right: bool = False) -> str:
-        weaker = child.precedence > self.precedence
-        same_side = right and child.precedence == self.precedence
-        return f"({child})" if weaker or same_side else str(child)
-
-
-@attrs.frozen(repr=False)
-class Atom(LabelExpression):
-    """A single label."""
-
-    name: str
-    precedence: ClassVar[int] = 0
-
-    @property
-    def atoms(self) -> frozenset[str]:
-        return frozenset({self.name})
-
-    def _eval(self, labels: frozenset[str] | set[str]) -> bool:
-        return self.name in labels
-
-    def __str__(self) -> str:
-        return quote_atom(self.name)
-
-    def __repr__(self) -> str:
-        return f"Atom({self.name!r})"
-
-
-@attrs.frozen(repr=False)
-class Not(LabelExpression):
-    """``!operand``."""
-
-    operand: LabelExpression
-    precedence: ClassVar[int] = 1
-
-    @property
-    def atoms(self) -> frozenset[str]:
-        return self.operand.atoms
-
-    def _eval(self, labels: frozenset[str] | set[str]) -> bool:
-        return not self.operand._eval(labels)
-
-    def __str__(self) -> str:
-        inner = str(self.operand)
-        return f"!{inner}" if isinstance(self.operand, Atom) else f"!({inner})"
-
-    def __repr__(self) -> str:
-        return f"Not({self.operand!r})"
-
-
-@attrs.frozen(repr=False)
-class _Binary(LabelExpression):
-    left: LabelExpression
-    right: LabelExpression
-    operator: ClassVar[str]
-
-    @property
-    def atoms(self) -> frozenset[str]:
-        return self.left.atoms | self.right.atoms
-
-    def __str__(self) -> str:
-        return f"{self._wrap(self.left)} {self.operator} {self._wrap(self.right, right=True)}"
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.left!r}, {self.right!r})"
-
-
-class And(_Binary):
-    """``left && right``."""
-
-    operator = "&&"
-    precedence = 2
-
-    def _eval(self, labels: frozenset[str] | set[str]) -> bool:
-        return self.left._eval(labels) and self.right._eval(labels)
-
-
-class Or(_Binary):
-    """``left || right``."""
-
-    operator = "||"
-    precedence = 3
-
-    def _eval(self, labels: frozenset[str] | set[str]) -> bool:
-        return self.left._eval(labels) or self.right._eval(labels)
-
-
-class Implies(_Binary):
-    """``left -> right`` (not chainable, as in Jenkins)."""
-
-    operator = "->"
-    precedence = 4
-
-    def _wrap(self, child: LabelExpression, *, right: bool = False) -> str:
-        return f"({child})" if child.precedence >= self.precedence else str(child)
-
-    def _eval(self, labels: frozenset[str] | set[str]) -> bool:
-        return not self.left._eval(labels) or self.right._eval(labels)
-
-
-class Iff(_Binary):
-    """``left <-> right``."""
-
-    operator = "<->"
-    precedence = 5
-
-    def _eval(self, labels: frozenset[str] | set[str]) -> bool:
-        return self.left._eval(labels) == self.right._eval(labels)
-
-
-def quote_atom(name: str) -> str:
-    """An atom as it must be written in an expression: bare when Jenkins would not quote it."""
-    if not _NEEDS_QUOTES.search(name):
-        return name
-    return '"' + "".join(_QUOTE_ESCAPES.get(ch, ch) for ch in name) + '"'
-
-
-@attrs.frozen
-class _Token:
-    kind: str  # AND OR NOT IMPLIES IFF LPAREN RPAREN ATOM EOF
-    text: str
-    position: int
-
-
-_DESCRIPTIONS = {
-    "AND": "'&&'", "OR": "'||'", "NOT": "'!'", "IMPLIES": "'->'", "IFF": "'<->'",
-    "LPAREN": "'('", "RPAREN": "')'", "ATOM": "a label", "EOF": "the end of the expression",
-}  # fmt: skip
-
-
-class _Parser:
-    """Recursive descent over Jenkins' grammar; one token of lookahead."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.tokens = list(self._lex())
-        self.index = 0
-
-    def fail(self, position: int, message: str) -> LabelSyntaxError:
-        return LabelSyntaxError(self.text, position, message)
-
-    def _lex(self) -> Iterable[_Token]:
-        text, i, n = self.text, 0, len(self.text)
-        while i < n:
-            ch = text[i]
-            two = text[i : i + 2]
-            if ch in " \t":
-                i += 1
-            elif two in ("&&", "||", "->"):
-                yield _Token({"&&": "AND", "||": "OR", "->": "IMPLIES"}[two], two, i)
-                i += 2
-            elif text.startswith("<->", i):
-                yield _Token("IFF", "<->", i)
-                i += 3
-            elif ch in "!()":
-                yield _Token({"!": "NOT", "(": "LPAREN", ")": "RPAREN"}[ch], ch, i)
-                i += 1
-            elif ch == '"':
-                value, i = self._string(i)
-                yield _Token("ATOM", value, i)
-            elif ch in _NOT_IN_BARE_ATOM:
-                hint = {
-                    "&": "use '&&'",
-                    "|": "use '||'",
-                    "'": "quote labels with double quotes",
-                }.get(ch)
-                raise self.fail(i, f"unexpected {ch!r}" + (f" ({hint})" if hint else ""))
-            else:
-                start = i
-                while i < n and text[i] not in _NOT_IN_BARE_ATOM and not text.startswith("->", i):
-                    i += 1
-                yield _Token("ATOM", text[start:i], start)
-        yield _Token("EOF", "", n)
-
-    def _string(self, start: int) -> tuple[str, int]:
-        text, i = self.text, start + 1
-        out: list[str] = []
-        while i < len(self.text):
-            ch = text[i]
-            if ch == '"':
-                return "".join(out), i + 1
-            if ch in "\r\n":
-                raise self.fail(i, "line break inside a quoted label")
-            if ch == "\\":
-                escaped = text[i + 1 : i + 2]
-                if escaped not in _STRING_ESCAPES:
-                    raise self.fail(i, "unknown escape; accepted: \\b \\t \\n \\f \\r \\\" \\' \\\\")
-                out.append(_STRING_ESCAPES[escaped])
-                i += 2
-                continue
-            out.append(ch)
-            i += 1
-        raise self.fail(start, "unterminated quoted label")
-
-    # grammar ----------------------------------------------------------------------
-
-    def peek(self) -> _Token:
-        return self.tokens[self.index]
-
-    def take(self, kind: str, expected: Sequence[str]) -> _Token:
-        token = self.peek()
-        if token.kind != kind:
-            raise self.unexpected(expected)
-        self.index += 1
-        return token
-
-    def unexpected(self, expected: Sequence[str]) -> LabelSyntaxError:
-        token = self.peek()
-        found = "end of the expression" if token.kind == "EOF" else repr(token.text)
-        wanted = " or ".join(_DESCRIPTIONS[kind] for kind in expected)
-        return self.fail(token.position, f"unexpected {found}; expected {wanted}")
-
-    def parse(self) -> LabelExpression:
-        if self.peek().kind == "EOF":
-            raise self.fail(0, "empty label expression; expected a label")
-        expression = self.term_iff()
-        if self.peek().kind != "EOF":
-            raise self.unexpected(("AND", "OR", "IMPLIES", "IFF", "EOF"))
-        return expression
-
-    def term_iff(self) -> LabelExpression:
-        left = self.term_implies()
-        while self.peek().kind == "IFF":
-            self.index += 1
-            left = Iff(left, self.term_implies())
-        return left
-
-    def term_implies(self) -> LabelExpression:
-        left = self.term_or()
-        if self.peek().kind == "IMPLIES":
-            self.index += 1
-            left = Implies(left, self.term_or())
-            if self.peek().kind == "IMPLIES":
-                raise self.fail(self.peek().position, "'->' does not chain; add parentheses")
-        return left
-
-    def term_or(self) -> LabelExpression:
-        left = self.term_and()
-        while self.peek().kind == "OR":
-            self.index += 1
-            left = Or(left, self.term_and())
-        return left
-
-    def term_and(self) -> LabelExpression:
-        left = self.term_not()
-        while self.peek().kind == "AND":
-            self.index += 1
-            left = And(left, self.term_not())
-        return left
-
-    def term_not(self) -> LabelExpression:
-        if self.peek().kind == "NOT":
-            self.index += 1
-            if self.peek().kind == "NOT":
-                raise self.fail(self.peek().position, "'!!' is not accepted; write '!(!x)'")
-            return Not(self.primary())
-        return self.primary()
-
-    def primary(self) -> LabelExpression:
-        token = self.peek()
-        if token.kind == "ATOM":
-            self.index += 1
-            return Atom(token.text)
-        if token.kind == "LPAREN":
-            self.index += 1
-            inner = self.term_iff()
-            self.take("RPAREN", ("RPAREN", "AND", "OR", "IMPLIES", "IFF"))
-            return inner
-        raise self.unexpected(("ATOM", "LPAREN", "NOT"))
-
-
-def parse_label_string(text: str) -> frozenset[str]:
-    """Parse a node or template label string: whitespace-separated, double quotes group.
-
-    Raises:
-        LabelSyntaxError: an unterminated quote or an unknown escape.
-    """
-    labels: set[str] = set()
-    current: list[str] = []
-    quoted = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == '"':
-            quoted = not quoted
-            i += 1
-            continue
-        if quoted and ch == "\\":
-            escaped = text[i + 1 : i + 2]
-            if escaped not in _STRING_ESCAPES:
-                raise LabelSyntaxError(text, i, "unknown escape in a quoted label")
-            current.append(_STRING_ESCAPES[escaped])
-            i += 2
-            continue
-        if not quoted and ch in " \t\r\n":
-            if current:
-                labels.add("".join(current))
-                current = []
-        else:
-            current.append(ch)
-        i += 1
-    if quoted:
-        raise LabelSyntaxError(text, text.rfind('"'), "unterminated quoted label")
-    if current:
-        labels.add("".join(current))
-    return frozenset(labels)
+from jenkins_docker_sdk import label_explain
+from jenkins_docker_sdk.label_explain import ChangeFinder, Explanation, describe_change
+from jenkins_docker_sdk.label_nodes import JenkinsNodesClient, read_static_nodes
+from jenkins_docker_sdk.label_syntax import (
+    MAX_NESTING,
+    MAX_OPERATORS,
+    And,
+    Atom,
+    Iff,
+    Implies,
+    LabelExpression,
+    Not,
+    Or,
+    parse_label_string,
+    quote_atom,
+)
+from jenkins_docker_sdk.models import AgentTemplate, StaticNode
+
+__all__ = [
+    "MAX_NESTING",
+    "MAX_OPERATORS",
+    "And",
+    "Atom",
+    "Iff",
+    "Implies",
+    "LabelExpression",
+    "LabelResolver",
+    "Mismatch",
+    "Not",
+    "Or",
+    "Resolution",
+    "StaticNode",
+    "instance_cap_reached",
+    "parse_label_string",
+    "quote_atom",
+]
+
+#: Called with a template: True when it is at capacity (resolve() then skips it).
+CapacityCheck = Callable[[AgentTemplate], bool]
+_T = TypeVar("_T")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+_BITS_AS_BYTES = str.maketrans("01", "\x00\x01")
+_CACHE_LIMIT = 100_000  # cached expressions per resolver; the cache starts over beyond it
 
 
 @attrs.frozen
 class Mismatch:
-    """Why a template does not serve an expression: atoms it lacks or has in excess."""
+    """Why a template does not serve an expression: atoms it lacks or has in excess.
+
+    ``exact`` is False when the change was estimated (see
+    :mod:`jenkins_docker_sdk.label_explain`) rather than proven smallest.
+    """
 
     template: AgentTemplate
     lacks: frozenset[str]
     excess: frozenset[str]
+    exact: bool = True
 
     def __str__(self) -> str:
-        parts = []
-        if self.lacks:
-            parts.append("lacks " + ", ".join(sorted(self.lacks)))
-        if self.excess:
-            parts.append("has excluded " + ", ".join(sorted(self.excess)))
-        return f"{self.template.name} ({'; '.join(parts) or 'does not match'})"
+        return f"{self.template.name} ({describe_change(self.lacks, self.excess) or 'does not match'})"
+
+
+def instance_cap_reached(running: Mapping[str, int]) -> CapacityCheck:
+    """A capacity check from the number of agents each template (by name) is running.
+
+    A template is at capacity when it runs ``instance_cap`` agents or more; templates
+    without a cap never are. (docker-plugin counts per image instead, so two templates of
+    one image share a cap there; count per image yourself to get that behaviour.)
+    """
+
+    def at_capacity(template: AgentTemplate) -> bool:
+        cap = template.instance_cap
+        return cap is not None and running.get(template.name, 0) >= cap
+
+    return at_capacity
+
+
+def _pick(items: Sequence[_T], mask: int) -> tuple[_T, ...]:
+    """The items whose bits are set in ``mask``, in order."""
+    if not mask:
+        return ()
+    if not mask & (mask - 1):
+        return (items[mask.bit_length() - 1],)
+    bits = bin(mask)[:1:-1]  # least significant bit first
+    if mask.bit_count() * 8 > len(bits):  # dense: let compress() walk the bits
+        return tuple(compress(items, bits.translate(_BITS_AS_BYTES).encode()))
+    picked = []
+    position = bits.find("1")
+    while position >= 0:
+        picked.append(items[position])
+        position = bits.find("1", position + 1)
+    return tuple(picked)
+
+
+@attrs.frozen
+class Resolution:
+    """What serves one expression: matching templates (first match first) and static nodes.
+
+    It holds bit sets; the tuples below are built on each access.
+
+    Attributes:
+        expression: the expression resolved (None: a job without a label).
+        matched: bit ``i`` set when template ``i`` matches, capacity ignored.
+        full: the matching templates that were at capacity when resolved.
+        node_matched: bit ``i`` set when online node ``i`` matches.
+    """
+
+    expression: LabelExpression | None
+    matched: int
+    full: int
+    node_matched: int
+    _templates: tuple[AgentTemplate, ...] = attrs.field(repr=False, eq=False)
+    _nodes: tuple[StaticNode, ...] = attrs.field(repr=False, eq=False)
+
+    @property
+    def templates(self) -> tuple[AgentTemplate, ...]:
+        """Matching templates not at capacity, in template order: the first one wins."""
+        return _pick(self._templates, self.matched & ~self.full)
+
+    @property
+    def first(self) -> AgentTemplate | None:
+        """The template a cloud provisions for this expression, if any."""
+        available = self.matched & ~self.full
+        return self._templates[(available & -available).bit_length() - 1] if available else None
+
+    @property
+    def at_capacity(self) -> tuple[AgentTemplate, ...]:
+        """Matching templates skipped because they were at capacity."""
+        return _pick(self._templates, self.full)
+
+    @property
+    def all_templates(self) -> tuple[AgentTemplate, ...]:
+        """Every matching template, at capacity or not, in template order."""
+        return _pick(self._templates, self.matched)
+
+    @property
+    def nodes(self) -> tuple[StaticNode, ...]:
+        """Matching static nodes that are online, in the order given."""
+        return _pick(self._nodes, self.node_matched)
+
+    @property
+    def servable(self) -> bool:
+        """Whether anything matches: a template (even at capacity) or an online node."""
+        return bool(self.matched or self.node_matched)
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
+    """Store ``value`` in ``cache``, which starts over when it holds ``_CACHE_LIMIT`` entries."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _templates_tuple(templates: Iterable[AgentTemplate]) -> tuple[AgentTemplate, ...]:
     return tuple(templates)
 
 
-@attrs.frozen
-class LabelResolver:
-    """Binds label expressions to the agent templates that satisfy them.
+def _nodes_tuple(nodes: Iterable[StaticNode]) -> tuple[StaticNode, ...]:
+    return tuple(nodes)
 
-    Templates keep their order: as in docker-plugin, the first match wins. An
-    expression-less job is served only by ``normal``-mode templates. Templates are indexed
-    by label, so an expression is resolved with set operations over the index rather than
-    by evaluating it against every template.
+
+@attrs.frozen(eq=False)
+class _Index:
+    """Label -> bit set of the items carrying it, and the bit sets of all and of normal items."""
+
+    labels: dict[str, int]
+    everything: int
+    normal: int
+
+    @classmethod
+    def build(cls, label_sets: Iterable[tuple[frozenset[str], bool]]) -> _Index:
+        labels: dict[str, int] = {}
+        everything = normal = 0
+        for position, (carried, is_normal) in enumerate(label_sets):
+            bit = 1 << position
+            everything |= bit
+            if is_normal:
+                normal |= bit
+            for label in carried:
+                labels[label] = labels.get(label, 0) | bit
+        return cls(labels, everything, normal)
+
+    def select(self, expression: LabelExpression | None) -> int:
+        if expression is None:
+            return self.normal
+        return expression.bitmask(self.labels, self.everything) if self.everything else 0
+
+
+@attrs.frozen(eq=False)
+class LabelResolver:
+    """Binds label expressions to the agent templates and static nodes that serve them.
+
+    Args:
+        templates: agent templates in priority order (the first match wins).
+        nodes: permanent agents; offline ones never serve a job.
+        capacity: called with a matching template, True when it is at capacity;
+            :meth:`resolve` then skips it (it is called on every resolve, never cached).
     """
 
     templates: tuple[AgentTemplate, ...] = attrs.field(converter=_templates_tuple)
-    _index: dict[str, frozenset[int]] = attrs.field(init=False, eq=False, repr=False)
-    _all: frozenset[int] = attrs.field(init=False, eq=False, repr=False)
+    nodes: tuple[StaticNode, ...] = attrs.field(default=(), converter=_nodes_tuple)
+    capacity: CapacityCheck | None = None
+    _template_index: _Index = attrs.field(init=False, repr=False)
+    _node_index: _Index = attrs.field(init=False, repr=False)
+    _online: int = attrs.field(init=False, repr=False)
+    _by_text: dict[str, tuple[LabelExpression, int, int]] = attrs.field(init=False, repr=False, factory=dict)
+    _by_expression: dict[LabelExpression, tuple[int, int]] = attrs.field(init=False, repr=False, factory=dict)
+    _finders: dict[LabelExpression, ChangeFinder] = attrs.field(init=False, repr=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
-        index: dict[str, set[int]] = {}
-        for position, template in enumerate(self.templates):
-            for label in template.labels:
-                index.setdefault(label, set()).add(position)
-        object.__setattr__(self, "_index", {label: frozenset(found) for label, found in index.items()})
-        object.__setattr__(self, "_all", frozenset(range(len(self.templates))))
+        templates = ((t.labels, t.mode == "normal") for t in self.templates)
+        nodes = ((n.assigned_labels, n.mode == "normal") for n in self.nodes)
+        object.__setattr__(self, "_template_index", _Index.build(templates))
+        object.__setattr__(self, "_node_index", _Index.build(nodes))
+        online = sum(1 << i for i, node in enumerate(self.nodes) if not node.offline)
+        object.__setattr__(self, "_online", online)
 
-    def resolve(self, expression: LabelExpression | None) -> tuple[AgentTemplate, ...]:
-        """The templates that can serve ``expression``, first match first."""
-        if expression is None:
-            return tuple(t for t in self.templates if t.mode == "normal")
-        return tuple(self.templates[i] for i in sorted(self._satisfying(expression)))
+    @classmethod
+    def from_jenkins(
+        cls,
+        client: JenkinsNodesClient,
+        templates: Iterable[AgentTemplate] = (),
+        capacity: CapacityCheck | None = None,
+    ) -> LabelResolver:
+        """A resolver over ``templates`` and the static nodes of a Jenkins controller.
 
-    def _satisfying(self, expression: LabelExpression) -> frozenset[int]:
-        if isinstance(expression, Atom):
-            return self._index.get(expression.name, frozenset())
-        if isinstance(expression, Not):
-            return self._all - self._satisfying(expression.operand)
-        if not isinstance(expression, _Binary):
-            raise TypeError(f"not a label expression: {expression!r}")
-        left, right = self._satisfying(expression.left), self._satisfying(expression.right)
-        if isinstance(expression, And):
-            return left & right
-        if isinstance(expression, Or):
-            return left | right
-        if isinstance(expression, Implies):
-            return (self._all - left) | right
-        return (left & right) | (self._all - (left | right))  # Iff
+        ``client`` needs python-jenkins' ``get_nodes()`` and ``get_node_config(name)``;
+        see :mod:`jenkins_docker_sdk.label_nodes` (the built-in node is not read).
+
+        Raises:
+            InputError: a node's configuration cannot be read; the node is named.
+        """
+        return cls(templates, read_static_nodes(client), capacity)
+
+    def parse(self, text: str) -> LabelExpression:
+        """Parse ``text`` (cached: each distinct text is parsed once per resolver).
+
+        Raises:
+            LabelSyntaxError: the text is not a label expression.
+        """
+        return self._lookup_text(text)[0]
+
+    def resolve(self, expression: LabelExpression | str | None) -> Resolution:
+        """What serves ``expression`` (a parsed expression, its text, or None: no label).
+
+        Raises:
+            LabelSyntaxError: ``expression`` is text that does not parse.
+        """
+        parsed: LabelExpression | None
+        if isinstance(expression, str):
+            parsed, matched, node_matched = self._lookup_text(expression)
+        else:
+            parsed = expression
+            matched, node_matched = self._masks(expression)
+        full = self._full(matched, self.capacity) if self.capacity is not None and matched else 0
+        return Resolution(parsed, matched, full, node_matched, self.templates, self.nodes)
+
+    def explain(self, expression: LabelExpression | str | None) -> Explanation:
+        """Every template and node judged against ``expression``, with the smallest fix for each.
+
+        Raises:
+            LabelSyntaxError: ``expression`` is text that does not parse.
+        """
+        parsed = self.parse(expression) if isinstance(expression, str) else expression
+        return label_explain.explain(parsed, self.templates, self.nodes, self.capacity)
 
     def nearest(self, expression: LabelExpression, limit: int = 3) -> tuple[Mismatch, ...]:
-        """The templates closest to serving ``expression`` and what each is missing."""
-        wanted, unwanted = _polarity(expression)
-        mismatches = [
-            Mismatch(t, frozenset(wanted - t.labels), frozenset(unwanted & t.labels)) for t in self.templates
-        ]
+        """The templates closest to serving ``expression`` and the smallest change each needs."""
+        finder = self._finders.get(expression)
+        if finder is None:
+            finder = _remember(self._finders, expression, ChangeFinder(expression))
+        mismatches = []
+        for template in self.templates:
+            if expression.matches(template.labels):
+                continue
+            change = finder.change(template.labels)
+            mismatches.append(Mismatch(template, change.lacks, change.excess, change.exact))
         mismatches.sort(key=lambda m: (len(m.lacks) + len(m.excess), m.template.name))
         return tuple(mismatches[:limit])
 
+    def _lookup_text(self, text: str) -> tuple[LabelExpression, int, int]:
+        found = self._by_text.get(text)
+        if found is None:
+            expression = LabelExpression.parse(text)
+            templates = self._template_index.select(expression)
+            nodes = self._node_index.select(expression) & self._online
+            found = _remember(self._by_text, text, (expression, templates, nodes))
+        return found
 
-def _polarity(expression: LabelExpression, negated: bool = False) -> tuple[set[str], set[str]]:
-    """Atoms that appear positively and negatively (under an odd number of ``!``)."""
-    if isinstance(expression, Atom):
-        return (set(), {expression.name}) if negated else ({expression.name}, set())
-    if isinstance(expression, Not):
-        return _polarity(expression.operand, not negated)
-    if isinstance(expression, _Binary):
-        left_pos, left_neg = _polarity(expression.left, negated ^ isinstance(expression, Implies))
-        right_pos, right_neg = _polarity(expression.right, negated)
-        return left_pos | right_pos, left_neg | right_neg
-    return set(), set()
+    def _masks(self, expression: LabelExpression | None) -> tuple[int, int]:
+        if expression is None:
+            return self._template_index.normal, self._node_index.normal & self._online
+        found = self._by_expression.get(expression)
+        if found is None:
+            templates = self._template_index.select(expression)
+            nodes = self._node_index.select(expression) & self._online
+            found = _remember(self._by_expression, expression, (templates, nodes))
+        return found
+
+    def _full(self, matched: int, capacity: CapacityCheck) -> int:
+        full = 0
+        for position in _pick(range(len(self.templates)), matched):
+            if capacity(self.templates[position]):
+                full |= 1 << position
+        return full

@@ -146,6 +146,25 @@ class AgentTemplate:
         return " ".join(sorted(self.labels))
 
 
+@attrs.frozen
+class StaticNode:
+    """A permanent Jenkins agent (not provisioned by a cloud), as far as labels are concerned.
+
+    ``labels`` are the configured ones; Jenkins also gives every node its own name as a
+    label (see :attr:`assigned_labels`), so an expression naming the node matches it.
+    """
+
+    name: str
+    labels: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen_labels)
+    mode: Mode = "normal"
+    offline: bool = False
+
+    @property
+    def assigned_labels(self) -> frozenset[str]:
+        """The labels Jenkins matches against: the configured ones and the node's name."""
+        return self.labels | {self.name}
+
+
 @attrs.frozen(kw_only=True)
 class JobSpec:
     """One Jenkins pipeline job, resolved: every default applied, every name checked."""

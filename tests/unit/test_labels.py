@@ -97,9 +97,9 @@ def test_resolver_keeps_template_order_and_serves_unlabeled_jobs_from_normal_tem
     first = _template("first", {"java", "linux"})
     second = _template("second", {"java", "linux", "maven"}, mode="normal")
     resolver = LabelResolver([first, second])
-    assert resolver.resolve(LabelExpression.parse("java")) == (first, second)
-    assert resolver.resolve(None) == (second,)
-    assert resolver.resolve(LabelExpression.parse("windows")) == ()
+    assert resolver.resolve(LabelExpression.parse("java")).templates == (first, second)
+    assert resolver.resolve(None).templates == (second,)
+    assert resolver.resolve(LabelExpression.parse("windows")).templates == ()
 
 
 def test_nearest_names_the_missing_and_excluded_atoms() -> None:

@@ -1,0 +1,78 @@
+"""Static nodes and their labels, read from a Jenkins controller through python-jenkins-style calls.
+
+Only two calls are used, so any object with them will do (python-jenkins'
+``jenkins.Jenkins``, the SDK's Jenkins adapter, a test double): ``get_nodes()`` lists the
+computers (dicts with ``name`` and ``offline``) and ``get_node_config(name)`` returns a
+node's ``config.xml``, whose ``<label>`` (a label string) and ``<mode>`` (``NORMAL`` or
+``EXCLUSIVE``) are read.
+
+The built-in node (listed as ``master`` or ``Built-In Node``) is skipped: it has no
+``config.xml`` of its own (its labels and mode are in the controller's top-level
+configuration). To let jobs resolve to it, add a :class:`StaticNode` for it yourself.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any, Protocol
+
+from jenkins_docker_sdk.errors import InputError, LabelSyntaxError
+from jenkins_docker_sdk.label_syntax import parse_label_string
+from jenkins_docker_sdk.models import Mode, StaticNode
+
+#: Names under which Jenkins lists its built-in node (display names and URL names, old and new).
+BUILT_IN_NODE_NAMES = frozenset({"master", "(master)", "Built-In Node", "built-in", "(built-in)"})
+_MODES: dict[str, Mode] = {"NORMAL": "normal", "EXCLUSIVE": "exclusive"}
+
+
+class JenkinsNodesClient(Protocol):
+    """The two python-jenkins calls :func:`read_static_nodes` needs."""
+
+    def get_nodes(self) -> list[dict[str, Any]]:
+        """Every computer: dicts with at least ``name`` and ``offline``."""
+        ...
+
+    def get_node_config(self, name: str) -> str:
+        """The node's ``config.xml``."""
+        ...
+
+
+def read_static_nodes(client: JenkinsNodesClient) -> tuple[StaticNode, ...]:
+    """Every agent node of the controller with its labels and mode, in the listed order.
+
+    Raises:
+        InputError: a node's ``config.xml`` is not XML, or has an unknown mode or a
+            label string that does not parse; the node is named.
+    """
+    nodes = []
+    for entry in client.get_nodes():
+        name = str(entry["name"])
+        if name in BUILT_IN_NODE_NAMES:
+            continue
+        nodes.append(node_from_config(name, client.get_node_config(name), offline=bool(entry.get("offline"))))
+    return tuple(nodes)
+
+
+def node_from_config(name: str, config_xml: str, *, offline: bool = False) -> StaticNode:
+    """A :class:`StaticNode` from a node's ``config.xml`` (``<name>``, ``<label>``, ``<mode>``).
+
+    Raises:
+        InputError: as for :func:`read_static_nodes`.
+    """
+    try:
+        root = ET.fromstring(config_xml)
+    except ET.ParseError as exc:
+        raise InputError.at(f"node {name!r}: config.xml is not well-formed XML: {exc}") from None
+    node_name = (root.findtext("name") or "").strip() or name
+    mode_text = (root.findtext("mode") or "NORMAL").strip()
+    mode = _MODES.get(mode_text)
+    if mode is None:
+        raise InputError.at(
+            f"node {name!r}: unknown <mode> {mode_text!r} in config.xml",
+            hint="accepted: " + ", ".join(_MODES),
+        )
+    try:
+        labels = parse_label_string(root.findtext("label") or "")
+    except LabelSyntaxError as exc:
+        raise InputError.at(f"node {name!r}: <label> in config.xml: {exc}") from None
+    return StaticNode(node_name, labels, mode, offline)
