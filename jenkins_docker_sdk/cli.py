@@ -12,13 +12,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from jenkins_docker_sdk.apply import DEFAULT_CONCURRENCY, ApplyResult, apply_output
-from jenkins_docker_sdk.apply import report as apply_report
-from jenkins_docker_sdk.clients import DEFAULT_TOKEN_ENV, JenkinsClient, RetryPolicy
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
 from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.labels import LabelExpression
@@ -26,7 +23,14 @@ from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.models import Farm
 from jenkins_docker_sdk.output import REPORT, render_path
 
+if TYPE_CHECKING:
+    from jenkins_docker_sdk.apply import ApplyResult
+
 EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL = 1, 2, 3
+# jds apply's defaults, here so that other commands need not import python-jenkins
+# (tests check that they equal jenkins_docker_sdk.apply.DEFAULT_CONCURRENCY and
+# jenkins_docker_sdk.clients.DEFAULT_TOKEN_ENV)
+APPLY_CONCURRENCY, TOKEN_ENV = 8, "JENKINS_API_TOKEN"
 SHOWN_JOBS = 40  # jobs listed after a render; the report has them all
 
 _farm_argument = click.argument("farm", type=click.Path(path_type=Path, file_okay=False))
@@ -154,7 +158,7 @@ def _label_report(farm: Path, workers: int) -> LabelReport:
 @click.option(
     "--token-env",
     metavar="VAR",
-    default=DEFAULT_TOKEN_ENV,
+    default=TOKEN_ENV,
     show_default=True,
     help="The environment variable holding the user's API token.",
 )
@@ -174,7 +178,7 @@ def _label_report(farm: Path, workers: int) -> LabelReport:
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
-    default=DEFAULT_CONCURRENCY,
+    default=APPLY_CONCURRENCY,
     show_default=True,
     help="Requests under way at once.",
 )
@@ -217,6 +221,10 @@ def apply(
     --force; nothing is deleted without --prune, and then only jobs jds manages. Exit code
     1 when a write failed (each one is listed), 2 for bad input.
     """
+    from jenkins_docker_sdk.apply import apply_output
+    from jenkins_docker_sdk.apply import report as apply_report
+    from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
+
     client = JenkinsClient.from_env(
         url, user=user, token_env=token_env, timeout=timeout, retry=RetryPolicy(retries=retries)
     )
@@ -250,6 +258,8 @@ def apply(
 
 
 def _print_apply(result: ApplyResult) -> None:
+    from jenkins_docker_sdk.apply import report as apply_report
+
     if result.dry_run:
         click.echo(f"Plan for {result.out} -> {result.jenkins} (dry run: nothing written)")
     else:
