@@ -201,11 +201,18 @@ class _RepoReader:
         relative = (config.dockerfile if config else None) or DOCKERFILE
         dockerfile_path = self.directory / relative
         if not _inside(dockerfile_path, self.directory):
-            self.fail(
-                f"agent.dockerfile {relative!r} is not inside the repository {self.rel}",
-                self.at(manifest_path, raw["agent"].positions.get("dockerfile")),
-                "give a path relative to the repository, without '..' leaving it",
-            )
+            if config and config.dockerfile:
+                self.fail(
+                    f"agent.dockerfile {relative!r} is not inside the repository {self.rel}",
+                    self.at(manifest_path, raw["agent"].positions.get("dockerfile")),
+                    "give a path relative to the repository, without '..' or symlinks leaving it",
+                )
+            else:
+                self.fail(
+                    f"{DOCKERFILE} is a symlink to a file outside the repository {self.rel}",
+                    self.at(dockerfile_path),
+                    "keep the Dockerfile inside the repository",
+                )
             return None
         if not dockerfile_path.is_file():
             if config is None:
@@ -383,7 +390,13 @@ class _RepoReader:
 
 
 def _inside(path: Path, directory: Path) -> bool:
-    """Whether ``path`` (symlinks followed) stays within ``directory``."""
+    """Whether ``path`` (symlinks followed) stays within ``directory``.
+
+    A file directly in ``directory`` that is not a symlink needs no resolving (one lstat
+    instead of one per path component, twice): the usual ``Dockerfile``.
+    """
+    if path.parent == directory and not path.is_symlink():
+        return True
     return path.resolve().is_relative_to(directory.resolve())
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from jenkins_docker_sdk import Farm, InputError, render_farm
+from jenkins_docker_sdk import Farm, FarmError, InputError, Location, render_farm
 from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.output import report_text, write_atomically
 from tests.conftest import EXAMPLE_FARM
@@ -124,3 +124,15 @@ def test_report_text_puts_each_job_and_file_on_its_own_line(example_farm: Farm, 
         assert json.loads(line.strip().rstrip(",")) == job
     for path, digest in report["files"].items():
         assert f'    "{path}": "{digest}"' in [line.rstrip(",") for line in lines]
+
+
+def test_a_dockerfile_symlinked_from_outside_the_repository_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "Dockerfile"
+    outside.parent.mkdir()
+    outside.write_text('FROM debian:12\nLABEL io.jenkins.agent.labels="linux"\n')
+    repo = tmp_path / "farm" / "teamA" / "app"
+    repo.mkdir(parents=True)
+    (repo / "Dockerfile").symlink_to(outside)
+    with pytest.raises(FarmError, match="Dockerfile is a symlink to a file outside the repository") as error:
+        Farm.from_path(tmp_path / "farm")
+    assert error.value.problems[0].location == Location(repo / "Dockerfile")
