@@ -135,8 +135,13 @@ class Router:
 
     def _root_api(self, call: _Call) -> Response:
         # hudson.model.Hudson's api/json: jobs, views, useCrumbs, useSecurity.
-        data = _export.root(self.state, call.root, self._depth(call), use_crumbs=self.security.crumbs,
-                            use_security=self.security.enabled)  # fmt: skip
+        data = _export.root(
+            self.state,
+            call.root,
+            self._depth(call),
+            use_crumbs=self.security.crumbs,
+            use_security=self.security.enabled,
+        )
         return self._api(call, data, ["api", "json"])
 
     def _crumb(self, call: _Call, rest: list[str]) -> Response:

@@ -320,8 +320,14 @@ class MockJenkins:
                 (u, p) for u, p in self._security.denied if not (u == user and permission in (None, p))
             }
 
-    def fail(self, method: str | None, path_regex: str, status: int = 500, times: int | None = 1,
-             body: str | None = None) -> None:  # fmt: skip
+    def fail(
+        self,
+        method: str | None,
+        path_regex: str,
+        status: int = 500,
+        times: int | None = 1,
+        body: str | None = None,
+    ) -> None:
         """Answer the next ``times`` requests (None: all) whose path matches with ``status``.
 
         ``method`` None or ``"*"`` matches any method; the regex is searched in the path
