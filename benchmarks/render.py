@@ -604,6 +604,16 @@ def print_compare(result: dict[str, object]) -> None:
 
 
 def big(args: argparse.Namespace, work: Path) -> dict[str, object]:
+    if not args.out_root:
+        return _big(args, work, work)
+    outputs = Path(tempfile.mkdtemp(prefix="jds-bench-out-", dir=args.out_root))
+    try:
+        return _big(args, work, outputs)
+    finally:
+        shutil.rmtree(outputs, ignore_errors=True)
+
+
+def _big(args: argparse.Namespace, work: Path, outputs: Path) -> dict[str, object]:
     sizes = sorted({max(3, args.big // 4), max(3, args.big // 2), args.big})
     points: list[dict[str, float]] = []
     timed_out: dict[str, object] | None = None
@@ -613,7 +623,7 @@ def big(args: argparse.Namespace, work: Path) -> dict[str, object]:
         started = time.perf_counter()
         write_farm(repos, farm)
         say(args, f"generated {n_jobs} jobs in {len(repos)} repos ({time.perf_counter() - started:.1f} s)")
-        out = work / f"out-{n_jobs}"
+        out = outputs / f"out-{n_jobs}"
         sample = run(jds_cmd("render", str(farm), "-o", str(out)), work / "stderr.log", args.timeout)
         flag = "  TIMED OUT" if sample.timed_out else ""
         say(args, f"  jds render {n_jobs}: wall {sample.wall:.2f} s  cpu {sample.cpu:.2f} s  "
@@ -624,13 +634,13 @@ def big(args: argparse.Namespace, work: Path) -> dict[str, object]:
                          "skipped_sizes": skipped}  # fmt: skip
             break
         n_files = list_files(out, work / "listing.json")
-        floor = run(floor_cmd(work / "listing.json", work / f"floor-{n_jobs}"), work / "stderr.log")
+        floor = run(floor_cmd(work / "listing.json", outputs / f"floor-{n_jobs}"), work / "stderr.log")
         say(args, f"  creating the same {n_files} files alone: wall {floor.wall:.2f} s  "
                   f"cpu {floor.cpu:.2f} s")  # fmt: skip
         points.append({"jobs": n_jobs, "repos": len(repos), "wall": sample.wall, "cpu": sample.cpu,
                        "maxrss_mib": sample.maxrss_mib, "files": n_files, "floor_wall": floor.wall,
                        "floor_cpu": floor.cpu})  # fmt: skip
-        shutil.rmtree(work / f"floor-{n_jobs}", ignore_errors=True)
+        shutil.rmtree(outputs / f"floor-{n_jobs}", ignore_errors=True)
         shutil.rmtree(farm, ignore_errors=True)  # keep the disk footprint of the largest size only
         shutil.rmtree(out, ignore_errors=True)
     xs = [float(p["jobs"]) for p in points]
@@ -687,6 +697,8 @@ def main() -> int:
     parser.add_argument("--big", type=int, metavar="N", help="instead: jds alone at N/4, N/2 and N jobs")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="--big: kill a render after this long (s), skip larger sizes")  # fmt: skip
+    parser.add_argument("--out-root", type=Path,
+                        help="--big: write outputs under this directory (e.g. /dev/shm)")  # fmt: skip
     parser.add_argument("--jjb", help="path of jenkins-jobs (default: $PATH, then /tmp/venv-jjb)")
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
     args = parser.parse_args()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -142,6 +143,45 @@ def _label_report(farm: Path, workers: int) -> LabelReport:
         if report is None:
             raise
         return report
+
+
+@cli.command("mock-jenkins")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0: any free port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--user", help="Require basic auth: this user, with the API token from --token-env.")
+@click.option("--token-env", metavar="VAR", help="Environment variable holding --user's API token.")
+@click.option("--anonymous-read", is_flag=True, help="With --user, let anonymous requests read.")
+@click.option("--no-crumbs", is_flag=True, help="Turn CSRF protection (crumbs) off.")
+def mock_jenkins(
+    port: int, host: str, user: str | None, token_env: str | None, anonymous_read: bool, no_crumbs: bool
+) -> None:
+    """Serve MockJenkins, a test double of a Jenkins controller, over HTTP until interrupted.
+
+    Its state lives in memory: jobs, folders, nodes and credentials created through it are
+    gone when it stops. See docs/testing.md.
+    """
+    from jenkins_docker_sdk.testing import MockJenkins
+
+    users = None
+    if user is not None:
+        token = os.environ.get(token_env) if token_env else None
+        if not token:
+            raise click.UsageError("--user needs --token-env VAR, a variable holding the user's API token")
+        users = {user: token}
+    jenkins = MockJenkins(
+        f"http://{host}:{port}", users=users, anonymous_read=anonymous_read, crumbs=not no_crumbs
+    )
+    try:
+        server = jenkins.serve(port=port, host=host)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    click.echo(f"MockJenkins, a test double (not a real Jenkins), serving {server.url}/ - Ctrl-C stops it")
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        click.echo("MockJenkins stopped", err=True)
+    finally:
+        server.close()
 
 
 @cli.command()

@@ -12,9 +12,9 @@ import contextlib
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -80,7 +80,7 @@ def discover(
     problems: list[Problem] = []
     with gc_paused():
         settings = _load_settings(root, problems)
-        repos, results = _load_repos(root, list(find_repos(root)), settings, problems, workers, each_chunk)
+        repos, results = _load_repos(root, find_repos(root), settings, problems, workers, each_chunk)
         _check_unique(repos, problems)
         bindings, warnings = _bind(repos, problems)
     if problems:
@@ -201,11 +201,18 @@ class _RepoReader:
         relative = (config.dockerfile if config else None) or DOCKERFILE
         dockerfile_path = self.directory / relative
         if not _inside(dockerfile_path, self.directory):
-            self.fail(
-                f"agent.dockerfile {relative!r} is not inside the repository {self.rel}",
-                self.at(manifest_path, raw["agent"].positions.get("dockerfile")),
-                "give a path relative to the repository, without '..' leaving it",
-            )
+            if config and config.dockerfile:
+                self.fail(
+                    f"agent.dockerfile {relative!r} is not inside the repository {self.rel}",
+                    self.at(manifest_path, raw["agent"].positions.get("dockerfile")),
+                    "give a path relative to the repository, without '..' or symlinks leaving it",
+                )
+            else:
+                self.fail(
+                    f"{DOCKERFILE} is a symlink to a file outside the repository {self.rel}",
+                    self.at(dockerfile_path),
+                    "keep the Dockerfile inside the repository",
+                )
             return None
         if not dockerfile_path.is_file():
             if config is None:
@@ -383,7 +390,13 @@ class _RepoReader:
 
 
 def _inside(path: Path, directory: Path) -> bool:
-    """Whether ``path`` (symlinks followed) stays within ``directory``."""
+    """Whether ``path`` (symlinks followed) stays within ``directory``.
+
+    A file directly in ``directory`` that is not a symlink needs no resolving (one lstat
+    instead of one per path component, twice): the usual ``Dockerfile``.
+    """
+    if path.parent == directory and not path.is_symlink():
+        return True
     return path.resolve().is_relative_to(directory.resolve())
 
 
@@ -396,9 +409,13 @@ def _default_image(registry: str | None, team: str, repo: str) -> str:
 PARALLEL_THRESHOLD = 200
 
 
+#: Repositories per task handed to a worker: small enough to keep both cores busy to the end.
+CHUNK_SIZE = 100
+
+
 def _load_repos(
     root: Path,
-    rels: list[Path],
+    rels: Iterator[Path],
     settings: FarmSettings,
     problems: list[Problem],
     workers: int,
@@ -406,18 +423,21 @@ def _load_repos(
 ) -> tuple[list[TeamRepo], list[T]]:
     """Read every repository, in several processes for a large farm, keeping farm order.
 
-    Workers are spawned, never forked: the Dockerfile parser is a Go library, and a Go
-    runtime does not survive fork (a forked child hangs in its first call).
+    Chunks are handed out while the farm is still being walked, so the walk overlaps with
+    the workers' start and work. Workers are spawned, never forked: the Dockerfile parser
+    is a Go library, and a Go runtime does not survive fork (a forked child hangs).
     """
-    count = workers or (min(os.cpu_count() or 1, 8) if len(rels) >= PARALLEL_THRESHOLD else 1)
-    count = min(count, len(rels))
+    first = list(islice(rels, PARALLEL_THRESHOLD))
+    count = workers or (min(os.cpu_count() or 1, 8) if len(first) >= PARALLEL_THRESHOLD else 1)
     if count < 2:
-        chunks = [_load_chunk(root, rels, settings, each_chunk)]
+        chunks = [_load_chunk(root, [*first, *rels], settings, each_chunk)]
     else:
-        size = -(-len(rels) // (count * 4))
-        parts = [rels[start : start + size] for start in range(0, len(rels), size)]
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
-            chunks = list(pool.map(_load_chunk, repeat(root), parts, repeat(settings), repeat(each_chunk)))
+            futures = [
+                pool.submit(_load_chunk, root, part, settings, each_chunk)
+                for part in _batches(chain(first, rels), CHUNK_SIZE)
+            ]
+            chunks = [future.result() for future in futures]
     repos: list[TeamRepo] = []
     results: list[T] = []
     for chunk_repos, chunk_problems, chunk_result in chunks:
@@ -426,6 +446,12 @@ def _load_repos(
         if chunk_result is not None:
             results.append(chunk_result)
     return repos, results
+
+
+def _batches(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _load_chunk(

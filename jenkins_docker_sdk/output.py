@@ -53,7 +53,7 @@ def render_farm(farm: Farm, out: Path, renderer: Renderer | None = None) -> Rend
             hashes[path] = content_hash(text)
             yield path, text
         report.update(build_report(farm, hashes))
-        yield REPORT, json.dumps(report, indent=2, sort_keys=True) + "\n"
+        yield REPORT, report_text(report)
 
     count = write_atomically(out, files())
     return RenderResult(out=out, files=count, report=report)
@@ -96,7 +96,7 @@ def render_path(
             _write_text(staging, relative, text)
             hashes[relative] = content_hash(text)
         report = build_report(farm, hashes)
-        _write_text(staging, REPORT, json.dumps(report, indent=2, sort_keys=True) + "\n")
+        _write_text(staging, REPORT, report_text(report))
     return farm, RenderResult(out=out, files=len(hashes) + 1, report=report)
 
 
@@ -169,6 +169,38 @@ def build_report(farm: Farm, hashes: dict[str, str]) -> dict[str, Any]:
         "files": dict(sorted(hashes.items())),
         "warnings": list(farm.warnings),
     }
+
+
+def report_text(report: dict[str, Any]) -> str:
+    """``report`` as JSON with one line per key and per entry of a list or mapping.
+
+    As readable and diffable as indented JSON (one job, template or file per line), and
+    several times faster to write for a large farm: each line is encoded by the C encoder,
+    which ``json.dumps`` only uses without ``indent``.
+    """
+    lines = ["{"]
+    for n, key in enumerate(sorted(report)):
+        value = report[key]
+        end = "," if n < len(report) - 1 else ""
+        if isinstance(value, dict) and value:
+            items = sorted(value.items())
+            lines.append(f"  {json.dumps(key)}: {{")
+            lines.extend(f"    {json.dumps(k)}: {_compact(v)}," for k, v in items[:-1])
+            lines.append(f"    {json.dumps(items[-1][0])}: {_compact(items[-1][1])}")
+            lines.append("  }" + end)
+        elif isinstance(value, list) and value:
+            lines.append(f"  {json.dumps(key)}: [")
+            lines.extend(f"    {_compact(item)}," for item in value[:-1])
+            lines.append(f"    {_compact(value[-1])}")
+            lines.append("  ]" + end)
+        else:
+            lines.append(f"  {json.dumps(key)}: {_compact(value)}{end}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(", ", ": "))
 
 
 def write_atomically(out: Path, files: Iterable[tuple[str, str]]) -> int:

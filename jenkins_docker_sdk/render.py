@@ -152,7 +152,7 @@ class Renderer:
     def docker_cloud_yaml(self, farm: Farm) -> str:
         """Configuration-as-Code for docker-plugin: the cloud and one template per agent."""
         return self._templates["casc_docker"].render(
-            settings=farm.settings, templates=[_docker_template(t, farm) for t in farm.templates]
+            settings=farm.settings, templates=_docker_templates(farm)
         )
 
     def kubernetes_yaml(self, farm: Farm) -> str:
@@ -163,7 +163,7 @@ class Renderer:
     def cloud_script(self, farm: Farm) -> str:
         """A Groovy script that creates or updates the docker cloud; a no-op when unchanged."""
         return self._templates["cloud_script"].render(
-            settings=farm.settings, templates=[_docker_template(t, farm) for t in farm.templates]
+            settings=farm.settings, templates=_docker_templates(farm)
         )
 
     def render_job(self, job: JobSpec) -> RenderedJob:
@@ -182,10 +182,17 @@ class Renderer:
 
     def cloud_files(self, farm: Farm) -> list[tuple[str, str]]:
         """The cloud configurations, as ``(relative path, text)``."""
+        docker = _docker_templates(farm)  # shared by the YAML and the Groovy script
         return [
-            ("casc/clouds.yaml", self.docker_cloud_yaml(farm)),
+            (
+                "casc/clouds.yaml",
+                self._templates["casc_docker"].render(settings=farm.settings, templates=docker),
+            ),
             ("casc/kubernetes.yaml", self.kubernetes_yaml(farm)),
-            ("groovy/clouds.groovy", self.cloud_script(farm)),
+            (
+                "groovy/clouds.groovy",
+                self._templates["cloud_script"].render(settings=farm.settings, templates=docker),
+            ),
         ]
 
     def render(self, farm: Farm) -> Iterator[tuple[str, str]]:
@@ -216,6 +223,10 @@ def shell_steps(job: JobSpec) -> list[str]:
 
 def _description(job: JobSpec) -> str:
     return f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
+
+
+def _docker_templates(farm: Farm) -> list[Mapping[str, Any]]:
+    return [_docker_template(template, farm) for template in farm.templates]
 
 
 def _docker_template(template: AgentTemplate, farm: Farm) -> Mapping[str, Any]:

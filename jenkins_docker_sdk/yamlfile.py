@@ -37,6 +37,8 @@ def _mark(node: yaml.Node) -> Position:
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_PLAIN_SCALAR_TAGS: dict[str, str] = {}  # plain scalar text -> its implicit tag (int, bool, str...)
+_TAG_CACHE_LIMIT = 20_000
 
 
 class _Loader(_Base):  # type: ignore[misc]
@@ -47,6 +49,17 @@ class _Loader(_Base):  # type: ignore[misc]
     An alias is composed as the same node object, so a node met again while it is still
     being built is a recursive alias, which is refused.
     """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node; for plain scalars, remembered per text (keys repeat a lot)."""
+        if kind is not yaml.ScalarNode or not implicit[0]:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        tag = _PLAIN_SCALAR_TAGS.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_PLAIN_SCALAR_TAGS) < _TAG_CACHE_LIMIT:
+                _PLAIN_SCALAR_TAGS[value] = tag
+        return tag
 
     def construct_document(self, node: yaml.Node) -> Any:
         self._building: set[int] = set()

@@ -11,6 +11,8 @@ import pytest
 from jenkins_docker_sdk import Farm
 from tests.support.groovy import INSTALL_HINT, GroovyChecker, find_groovy
 
+pytest_plugins = ["pytester"]  # the testing kit's plugin is tested by running pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_FARM = ROOT / "examples" / "farm"
 

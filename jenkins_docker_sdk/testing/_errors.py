@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jenkins_docker_sdk.testing._http import Response, html_page
+from jenkins_docker_sdk.testing._http import Response, header_value, html_page
 
 
 class HttpFailure(Exception):
@@ -16,7 +16,7 @@ class HttpFailure(Exception):
 
 def failure(message: str) -> HttpFailure:
     """``hudson.model.Failure``: 400, the message in the page and in an ``X-Error`` header."""
-    return HttpFailure(html_page("Error", message, 400, ("X-Error", message)), message)
+    return HttpFailure(html_page("Error", message, 400, ("X-Error", header_value(message))), message)
 
 
 def not_found() -> HttpFailure:

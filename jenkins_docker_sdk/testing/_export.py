@@ -190,8 +190,11 @@ def build(it: Item, b: Build, url: str) -> dict[str, Any]:
 def _nested_build(it: Item, b: Build, url: str, depth: int) -> dict[str, Any]:
     if depth > 0:
         return build(it, b, url)
-    return {"_class": _BUILD_CLASSES.get(it.class_name, "hudson.model.FreeStyleBuild"), "number": b.number,
-            "url": f"{url}{it.url_path()}{b.number}/"}  # fmt: skip
+    return {
+        "_class": _BUILD_CLASSES.get(it.class_name, "hudson.model.FreeStyleBuild"),
+        "number": b.number,
+        "url": f"{url}{it.url_path()}{b.number}/",
+    }
 
 
 def _cause() -> dict[str, Any]:
@@ -291,8 +294,13 @@ def computer_set(state: Controller) -> dict[str, Any]:
     """``hudson.model.ComputerSet`` (``computer/api/json``): the built-in node first."""
     computers = [computer(None), *(computer(node) for node in state.nodes.values())]
     online = sum(c["numExecutors"] for c in computers if not c["offline"])
-    return {"_class": "hudson.model.ComputerSet", "busyExecutors": 0, "computer": computers,
-            "displayName": "Nodes", "totalExecutors": online}  # fmt: skip
+    return {
+        "_class": "hudson.model.ComputerSet",
+        "busyExecutors": 0,
+        "computer": computers,
+        "displayName": "Nodes",
+        "totalExecutors": online,
+    }
 
 
 def credential(c: Credential) -> dict[str, Any]:
@@ -324,11 +332,22 @@ def domain(state: Controller, store: str, name: str) -> dict[str, Any]:
 
 def user(name: str, url: str) -> dict[str, Any]:
     """``hudson.model.User`` (``me/api/json``)."""
-    return {"_class": "hudson.model.User", "absoluteUrl": f"{url}user/{name}", "description": None,
-            "fullName": name, "id": name, "property": []}  # fmt: skip
+    return {
+        "_class": "hudson.model.User",
+        "absoluteUrl": f"{url}user/{name}",
+        "description": None,
+        "fullName": name,
+        "id": name,
+        "property": [],
+    }
 
 
 def who_am_i(name: str, anonymous: bool) -> dict[str, Any]:
     """``hudson.security.WhoAmI`` (``whoAmI/api/json``)."""
-    return {"_class": "hudson.security.WhoAmI", "anonymous": anonymous, "authenticated": True,
-            "authorities": ["anonymous"] if anonymous else ["authenticated"], "name": name}  # fmt: skip
+    return {
+        "_class": "hudson.security.WhoAmI",
+        "anonymous": anonymous,
+        "authenticated": True,
+        "authorities": ["anonymous"] if anonymous else ["authenticated"],
+        "name": name,
+    }

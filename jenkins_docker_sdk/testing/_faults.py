@@ -6,13 +6,14 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from typing import Final, Literal
 
 import attrs
 
 from jenkins_docker_sdk.testing._http import Request, Response, html_page
 
 #: What :meth:`Faults.apply` returns for a connection to drop without an answer.
-DROP = "drop"
+DROP: Final = "drop"
 
 
 @attrs.define
@@ -64,7 +65,7 @@ class Faults:
             self.rules.clear()
             self.delays.clear()
 
-    def apply(self, request: Request) -> Response | str | None:
+    def apply(self, request: Request) -> Response | Literal["drop"] | None:
         """Wait the injected latency; then the injected answer (or :data:`DROP`), if any."""
         with self.lock:
             delay = max((s for p, s in self.delays if p.search(request.path)), default=0.0)

@@ -112,6 +112,11 @@ class Response:
         return attrs.evolve(self, headers=(*self.headers, *extra))
 
 
+def header_value(text: str) -> str:
+    """A header value as Jetty writes it: characters outside ISO-8859-1 become ``?``."""
+    return "".join(ch if ord(ch) <= 0xFF else "?" for ch in text)
+
+
 def json_response(body: str, status: int = 200) -> Response:
     return Response(status, body.encode(), (("Content-Type", "application/json;charset=utf-8"),))
 

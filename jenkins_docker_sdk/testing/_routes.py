@@ -135,8 +135,13 @@ class Router:
 
     def _root_api(self, call: _Call) -> Response:
         # hudson.model.Hudson's api/json: jobs, views, useCrumbs, useSecurity.
-        data = _export.root(self.state, call.root, self._depth(call), use_crumbs=self.security.crumbs,
-                            use_security=self.security.enabled)  # fmt: skip
+        data = _export.root(
+            self.state,
+            call.root,
+            self._depth(call),
+            use_crumbs=self.security.crumbs,
+            use_security=self.security.enabled,
+        )
         return self._api(call, data, ["api", "json"])
 
     def _crumb(self, call: _Call, rest: list[str]) -> Response:
@@ -174,6 +179,7 @@ class Router:
 
     def _item_action(self, call: _Call, item: Item, rest: list[str]) -> Response:
         if rest in ([], ["configure"]):
+            # The item's page and its configure page: where Jenkins redirects after writes.
             return html_page(f"{item.full_name} [Jenkins]", item.description or "")
         if rest == ["api", "json"]:
             # Job / Folder api/json (AbstractItem and its subclasses' exported beans).
@@ -305,6 +311,7 @@ class Router:
 
     def _computer_route(self, call: _Call, rest: list[str]) -> Response:
         if rest in ([], ["new"]):
+            # ComputerSet's page (/computer/): where node creation and deletion redirect.
             return html_page("Nodes [Jenkins]", ", ".join(["Built-In Node", *self.state.nodes]))
         if rest == ["api", "json"]:
             # ComputerSet's api/json: the built-in node and every agent.
@@ -376,6 +383,7 @@ class Router:
     def _node_action(self, call: _Call, node: Node, action: list[str]) -> Response:
         request = call.request
         if action in ([], ["configure"]):
+            # The node's page: where toggleOffline redirects.
             return html_page(f"{node.name} [Jenkins]", node.description)
         if action == ["api", "json"]:
             # Computer's api/json.

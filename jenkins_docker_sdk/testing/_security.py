@@ -11,7 +11,7 @@ from typing import NoReturn
 import attrs
 
 from jenkins_docker_sdk.testing._errors import HttpFailure
-from jenkins_docker_sdk.testing._http import Request, html_page
+from jenkins_docker_sdk.testing._http import Request, header_value, html_page
 
 ANONYMOUS = "anonymous"
 CRUMB_FIELD = "Jenkins-Crumb"
@@ -139,7 +139,7 @@ class Security:
         """Raise the 403 of a missing permission: the permission named in body and headers."""
         permission = PERMISSIONS[title]
         headers = (
-            ("X-You-Are-Authenticated-As", user),
+            ("X-You-Are-Authenticated-As", header_value(user)),
             ("X-Required-Permission", permission.id),
             *(("X-Permission-Implied-By", implied) for implied in permission.implied_by),
         )

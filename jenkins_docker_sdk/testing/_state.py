@@ -119,7 +119,7 @@ class Node:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return tuple((self.root.findtext("label") or "").split())
+        return _xml.split_labels(self.root.findtext("label") or "")
 
     @property
     def mode(self) -> str:

@@ -133,6 +133,16 @@ def node_xml(
     )
 
 
+_LABEL = re.compile(r'"((?:[^"\\]|\\.)*)"|([^\s"]+)')
+
+
+def split_labels(text: str) -> tuple[str, ...]:
+    """A node's label string as Jenkins splits it: on whitespace, double quotes group."""
+    return tuple(
+        bare or re.sub(r"\\(.)", r"\1", quoted) for quoted, bare in _LABEL.findall(text) if bare or quoted
+    )
+
+
 def credential_id(root: ET.Element) -> str:
     value = (root.findtext("id") or "").strip()
     if not value:

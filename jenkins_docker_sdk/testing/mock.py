@@ -141,17 +141,17 @@ class MockJenkins:
     def handle(self, request: Request) -> Response | None:
         """Answer one request (None: drop the connection); both activation modes call this."""
         injected = self._faults.apply(request)
-        response = None if injected == DROP else injected
-        if injected is None:
+        response: Response | None
+        if injected == DROP:
+            response = None
+        elif injected is not None:
+            response = injected.with_headers(("X-Jenkins", self._router.version))
+        else:
             response = self._router.handle(request)
-        elif isinstance(response, Response):
-            response = response.with_headers(("X-Jenkins", self._router.version))
-        record = RequestRecord(request.method, request.path, request.logged_query(), None)
-        if isinstance(response, Response):
-            record = RequestRecord(request.method, request.path, request.logged_query(), response.status)
+        status = None if response is None else response.status
         with self._log_lock:
-            self._log.append(record)
-        return response if isinstance(response, Response) else None
+            self._log.append(RequestRecord(request.method, request.path, request.logged_query(), status))
+        return response
 
     # -- what the controller holds ---------------------------------------------------------
 
@@ -320,8 +320,14 @@ class MockJenkins:
                 (u, p) for u, p in self._security.denied if not (u == user and permission in (None, p))
             }
 
-    def fail(self, method: str | None, path_regex: str, status: int = 500, times: int | None = 1,
-             body: str | None = None) -> None:  # fmt: skip
+    def fail(
+        self,
+        method: str | None,
+        path_regex: str,
+        status: int = 500,
+        times: int | None = 1,
+        body: str | None = None,
+    ) -> None:
         """Answer the next ``times`` requests (None: all) whose path matches with ``status``.
 
         ``method`` None or ``"*"`` matches any method; the regex is searched in the path

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from jenkins_docker_sdk import Farm, InputError, render_farm
+from jenkins_docker_sdk import Farm, FarmError, InputError, Location, render_farm
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.output import write_atomically
+from jenkins_docker_sdk.output import report_text, write_atomically
 from tests.conftest import EXAMPLE_FARM
 
 
@@ -100,3 +101,38 @@ def test_discovery_defaults(example_farm: Farm) -> None:
     assert jobs["teamB/awesome-nightly"].timeout_minutes == 60
     assert example_farm.teams == ("platform", "teamA", "teamB", "teamC", "teamD")
     assert [r.name for r in example_farm.repos if r.manifest is None] == ["base-agent"]
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        {},
+        {"a": []},
+        {"a": {}},
+        {"b": [1, {"z": [2], "y": None}], "a": {"k": "v", "j": [True]}, "c": "x\n\u00e9"},
+    ],
+)
+def test_report_text_is_the_same_json(report: dict[str, Any]) -> None:
+    assert json.loads(report_text(report)) == report
+
+
+def test_report_text_puts_each_job_and_file_on_its_own_line(example_farm: Farm, tmp_path: Path) -> None:
+    report = render_farm(example_farm, tmp_path / "out").report
+    lines = (tmp_path / "out" / "report.json").read_text().splitlines()
+    for job in report["jobs"]:
+        (line,) = [line for line in lines if f'"name": "{job["name"]}"' in line]
+        assert json.loads(line.strip().rstrip(",")) == job
+    for path, digest in report["files"].items():
+        assert f'    "{path}": "{digest}"' in [line.rstrip(",") for line in lines]
+
+
+def test_a_dockerfile_symlinked_from_outside_the_repository_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "Dockerfile"
+    outside.parent.mkdir()
+    outside.write_text('FROM debian:12\nLABEL io.jenkins.agent.labels="linux"\n')
+    repo = tmp_path / "farm" / "teamA" / "app"
+    repo.mkdir(parents=True)
+    (repo / "Dockerfile").symlink_to(outside)
+    with pytest.raises(FarmError, match="Dockerfile is a symlink to a file outside the repository") as error:
+        Farm.from_path(tmp_path / "farm")
+    assert error.value.problems[0].location == Location(repo / "Dockerfile")
