@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from render import Repo, find_jjb, jds_cmd, jjb_yaml, make_farm, manifest, write_farm, write_jjb  # noqa: E402
+from render import Repo, find_jjb, jds_cmd, jjb_yaml, make_farm, manifest, write_farm, write_jjb
 
-from jenkins_docker_sdk.testing import MockJenkins, MockJenkinsServer  # noqa: E402
+from jenkins_docker_sdk.testing import MockJenkins, MockJenkinsServer
 
 USER = "bench"
 TOKEN = "0123456789abcdef0123456789abcdef"  # the mock's API token for USER; nothing real
@@ -109,7 +109,7 @@ def change_jobs(repos: list[Repo], count: int, farm: Path, jjb_dir: Path) -> lis
     jobs = [(repo, job) for repo in repos for job in repo.jobs]
     step = max(1, len(jobs) // count)
     changed = []
-    for repo, job in jobs[::step][:count]:
+    for _, job in jobs[::step][:count]:
         job.description += " (changed)"
         changed.append(f"{job.team}/{job.name}")
     for repo in {id(r): r for r, _ in jobs[::step][:count]}.values():
@@ -142,8 +142,8 @@ def bench(args: argparse.Namespace, work: Path) -> dict[str, object]:
         ini.write_text(JJB_INI.format(url=jjb_server.url, user=USER, password=TOKEN), encoding="utf-8")
 
         def jds(scenario: str, *extra: str, note: str = "") -> None:
-            cmd = jds_cmd("apply", str(out), "--jenkins", jds_server.url, "--user", USER,
-                          "--token-env", TOKEN_ENV, "--concurrency", str(args.workers), "--json", *extra)  # fmt: skip
+            cmd = jds_cmd("apply", str(out), "--jenkins", jds_server.url, "--user", USER, "--token-env",
+                          TOKEN_ENV, "--concurrency", str(args.workers), "--json", *extra)  # fmt: skip
             runs.append(timed(cmd, jds_server, "jds apply", scenario, env, note))
             say(args, f"  jds apply {' '.join(extra):<10} {scenario:<36} {runs[-1].requests:>6} requests "
                       f"{runs[-1].wall:7.2f} s")  # fmt: skip
@@ -201,8 +201,9 @@ def print_result(result: dict[str, object]) -> None:
               f"{run['wall']:>8.2f}s  {run['note']}")  # fmt: skip
     print(f"(jds render of the farm, not included above: {result['jds_render_wall']:.2f} s; "
           "jenkins-jobs renders every job on every run)")  # fmt: skip
-    print(f"targets: (b) at most {result['targets']['(b) requests']} requests, "  # type: ignore[index]
-          f"(c) at most {result['targets']['(c) requests']}")  # type: ignore[index]
+    targets = result["targets"]
+    assert isinstance(targets, dict)
+    print(f"targets: (b) at most {targets['(b) requests']} requests, (c) at most {targets['(c) requests']}")
 
 
 def main() -> int:

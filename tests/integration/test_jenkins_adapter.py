@@ -91,7 +91,7 @@ def test_a_bad_name_is_a_400_with_jenkins_reason(mock_jenkins: MockJenkins) -> N
     with pytest.raises(JenkinsError) as caught:
         client().create_item("bad:name", DEFAULT_JOB_XML)
     assert caught.value.status == 400
-    assert "\u2018:\u2019 is an unsafe character" in str(caught.value)  # Jenkins quotes it so
+    assert ":? is an unsafe character" in str(caught.value)  # X-Error: Jetty turns the quotes into ?
 
 
 @pytest.mark.mock_jenkins  # security off: anonymous, and POSTs need the crumb
