@@ -16,10 +16,12 @@ def table(result: ApplyResult, limit: int = SHOWN_STEPS) -> str:
     steps = [step for step in result.plan.steps if step.action is not Action.UNCHANGED]
     if not steps:
         return "  (nothing to change)"
+    failed = {outcome.step.name for outcome in result.not_applied}
     width = max(len(step.name) for step in steps[:limit])
     rows = [f"  {'ACTION':<10}{'KIND':<8}{'NAME':<{width}}  REASON"]
     rows += [
         f"  {step.action.value:<10}{step.kind:<8}{step.name:<{width}}  {step.reason}"
+        + (" - NOT APPLIED" if step.name in failed else "")
         for step in steps[:limit]
     ]
     if len(steps) > limit:
@@ -48,7 +50,8 @@ def summary(result: ApplyResult) -> str:
     if folders:
         text += "; folders: " + ", ".join(folders)
     if result.unmanaged:
-        text += f"; {result.unmanaged} items not managed by jds left alone"
+        items = "item" if result.unmanaged == 1 else "items"
+        text += f"; {result.unmanaged} {items} not managed by jds left alone"
     return text
 
 

@@ -419,6 +419,9 @@ def test_cli_applies_reports_drift_and_exits_1_on_failure(
     captured = capsys.readouterr()
     assert f"  drifted   job     {NIGHTLY}" in captured.out
     assert "jobs: 0 created, 0 updated, 0 deleted, 9 unchanged, 1 drifted, 0 stale" in captured.out
+    assert "  update    job     teamB/awesome-build    the rendered configuration changed - NOT APPLIED" in (
+        captured.out
+    )
     assert "error: 1 not applied (re-run to finish the sync):" in captured.err
     assert (
         "teamB/awesome-build (update): POST http://jenkins.test/job/teamB/job/awesome-build/config.xml"
