@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy, check_url
@@ -84,3 +87,18 @@ def test_client_errors_are_not_retried(status: int) -> None:
 
 def test_no_retries_means_one_attempt() -> None:
     assert RetryPolicy(retries=0).delay(0, 503) is None
+
+
+def test_the_cli_defaults_are_the_library_defaults() -> None:
+    from jenkins_docker_sdk import cli
+    from jenkins_docker_sdk.apply import DEFAULT_CONCURRENCY
+    from jenkins_docker_sdk.clients import DEFAULT_TOKEN_ENV
+
+    assert (cli.APPLY_CONCURRENCY, cli.TOKEN_ENV) == (DEFAULT_CONCURRENCY, DEFAULT_TOKEN_ENV)
+
+
+def test_only_jds_apply_imports_python_jenkins() -> None:
+    """Rendering (and its spawned workers) does not pay for importing python-jenkins."""
+    code = "import sys, jenkins_docker_sdk.cli, jenkins_docker_sdk.output; print('jenkins' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
