@@ -175,8 +175,8 @@ def report_text(report: dict[str, Any]) -> str:
     """``report`` as JSON with one line per key and per entry of a list or mapping.
 
     As readable and diffable as indented JSON (one job, template or file per line), and
-    several times faster to write for a large farm: each line is encoded by the C encoder,
-    which ``json.dumps`` only uses without ``indent``.
+    twice as fast to write for a large farm: each line is encoded by the C encoder, which
+    ``json.dumps`` only uses without ``indent``.
     """
     lines = ["{"]
     for n, key in enumerate(sorted(report)):
@@ -199,8 +199,7 @@ def report_text(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _compact(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(", ", ": "))
+_compact = json.JSONEncoder(sort_keys=True, separators=(", ", ": ")).encode  # one encoder, reused
 
 
 def write_atomically(out: Path, files: Iterable[tuple[str, str]]) -> int:
