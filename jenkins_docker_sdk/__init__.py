@@ -5,12 +5,20 @@ The public API is re-exported here; everything else is an implementation detail.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from jenkins_docker_sdk.dockerfile import DockerfileInfo, Stage, parse_dockerfile
 from jenkins_docker_sdk.errors import (
     DockerfileError,
     FarmError,
     InputError,
+    JenkinsAuthError,
+    JenkinsConnectionError,
     JenkinsDockerSDKError,
+    JenkinsError,
+    JenkinsItemExistsError,
+    JenkinsNotFoundError,
+    JenkinsPermissionError,
     LabelResolutionError,
     LabelSyntaxError,
     Location,
@@ -35,8 +43,20 @@ from jenkins_docker_sdk.models import (
 from jenkins_docker_sdk.output import RenderResult, render_farm, render_path
 from jenkins_docker_sdk.render import Renderer
 
+if TYPE_CHECKING:
+    from jenkins_docker_sdk.apply import ApplyResult, apply_output
+    from jenkins_docker_sdk.clients import JenkinsClient
+
+#: Imported on first use: they pull in python-jenkins and requests, which rendering never needs.
+_LAZY = {
+    "ApplyResult": "jenkins_docker_sdk.apply",
+    "apply_output": "jenkins_docker_sdk.apply",
+    "JenkinsClient": "jenkins_docker_sdk.clients",
+}
+
 __all__ = [
     "AgentTemplate",
+    "ApplyResult",
     "CloudSettings",
     "CredentialBinding",
     "DockerfileError",
@@ -48,7 +68,14 @@ __all__ = [
     "Finding",
     "GitSource",
     "InputError",
+    "JenkinsAuthError",
+    "JenkinsClient",
+    "JenkinsConnectionError",
     "JenkinsDockerSDKError",
+    "JenkinsError",
+    "JenkinsItemExistsError",
+    "JenkinsNotFoundError",
+    "JenkinsPermissionError",
     "JobSpec",
     "LabelExpression",
     "LabelReport",
@@ -67,6 +94,7 @@ __all__ = [
     "Triggers",
     "Verdict",
     "analyse_labels",
+    "apply_output",
     "parse_dockerfile",
     "parse_label_string",
     "render_farm",
@@ -74,7 +102,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     if name != "__version__":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib.metadata import version

@@ -7,23 +7,31 @@ Exit codes: 0 success, 1 a check failed, 2 bad input (with file:line, no traceba
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsDockerSDKError
+from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
 from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.labels import LabelExpression
 from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.models import Farm
 from jenkins_docker_sdk.output import REPORT, render_path
 
+if TYPE_CHECKING:
+    from jenkins_docker_sdk.apply import ApplyResult
+
 EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL = 1, 2, 3
+# jds apply's defaults, here so that other commands need not import python-jenkins
+# (tests check that they equal jenkins_docker_sdk.apply.DEFAULT_CONCURRENCY and
+# jenkins_docker_sdk.clients.DEFAULT_TOKEN_ENV)
+APPLY_CONCURRENCY, TOKEN_ENV = 8, "JENKINS_API_TOKEN"
 SHOWN_JOBS = 40  # jobs listed after a render; the report has them all
 
 _farm_argument = click.argument("farm", type=click.Path(path_type=Path, file_okay=False))
@@ -44,6 +52,7 @@ _workers_option = click.option(
 def cli(ctx: click.Context, debug: bool) -> None:
     """Turn team repositories of Dockerfiles into a containerized Jenkins build farm."""
     ctx.obj = {"debug": debug}
+    _log_to_stderr(logging.DEBUG if debug else logging.WARNING)
 
 
 @cli.command()
@@ -176,6 +185,150 @@ def mock_jenkins(
 
 
 @cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option(
+    "--jenkins",
+    "url",
+    envvar="JENKINS_URL",
+    required=True,
+    metavar="URL",
+    help="The controller's URL [default: $JENKINS_URL].",
+)
+@click.option("--user", metavar="USER", help="The Jenkins user whose API token is used (default: anonymous).")
+@click.option(
+    "--token-env",
+    metavar="VAR",
+    default=TOKEN_ENV,
+    show_default=True,
+    help="The environment variable holding the user's API token.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
+@click.option("--prune", is_flag=True, help="Delete managed jobs that are no longer rendered.")
+@click.option("--force", is_flag=True, help="Overwrite (with --prune: delete) jobs edited on the controller.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Read every managed job's config.xml to find hand edits (one request per job).",
+)
+@click.option(
+    "--cloud-script",
+    is_flag=True,
+    help="Also run groovy/clouds.groovy in the script console (Overall/Administer).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=APPLY_CONCURRENCY,
+    show_default=True,
+    help="Requests under way at once.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=3,
+    show_default=True,
+    help="Retries of a request that failed with a 5xx or a connection error.",
+)
+@_json_option
+@click.pass_context
+def apply(
+    ctx: click.Context,
+    out: Path,
+    url: str,
+    user: str | None,
+    token_env: str,
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    verify: bool,
+    cloud_script: bool,
+    concurrency: int,
+    timeout: float,
+    retries: int,
+    as_json: bool,
+) -> None:
+    """Push the jobs that `jds render` wrote into OUT to a Jenkins controller.
+
+    Writes only what differs from the controller (one bulk read when nothing changed).
+    Jobs edited by hand on the controller are reported as drifted and left alone unless
+    --force; nothing is deleted without --prune, and then only jobs jds manages. Exit code
+    1 when a write failed (each one is listed), 2 for bad input.
+    """
+    from jenkins_docker_sdk.apply import apply_output
+    from jenkins_docker_sdk.apply import report as apply_report
+    from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
+
+    client = JenkinsClient.from_env(
+        url, user=user, token_env=token_env, timeout=timeout, retry=RetryPolicy(retries=retries)
+    )
+    progress = _BarProgress() if not as_json and sys.stderr.isatty() else None
+    try:
+        result = apply_output(
+            out,
+            client,
+            dry_run=dry_run,
+            prune=prune,
+            force=force,
+            verify=verify,
+            cloud_script=cloud_script,
+            concurrency=concurrency,
+            progress=progress,
+        )
+    except JenkinsAuthError as exc:
+        hint = f"check --user and the API token in ${token_env}" if user else "give --user and --token-env"
+        click.echo(f"error: {exc}\n    {hint}", err=True)
+        ctx.exit(EXIT_FAILED)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        _print_apply(result)
+    if not result.ok:
+        lines = apply_report.failures(result)
+        click.echo(f"error: {len(lines)} not applied (re-run to finish the sync):", err=True)
+        for line in lines:
+            click.echo(f"  {line}", err=True)
+        ctx.exit(EXIT_FAILED)
+
+
+def _print_apply(result: ApplyResult) -> None:
+    from jenkins_docker_sdk.apply import report as apply_report
+
+    if result.dry_run:
+        click.echo(f"Plan for {result.out} -> {result.jenkins} (dry run: nothing written)")
+    else:
+        click.echo(f"Applied {result.out} -> {result.jenkins}")
+    click.echo(apply_report.table(result))
+    click.echo(apply_report.summary(result))
+    if result.cloud_script is not None and result.cloud_script.ok:
+        output = (result.cloud_script.output or "").strip()
+        click.echo(f"cloud script: ran{': ' + output if output else ''}")
+
+
+class _BarProgress:
+    """A progress bar on stderr for each phase of a long operation."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def begin(self, label: str, total: int) -> None:
+        self._bar = click.progressbar(length=total, label=label, file=sys.stderr)
+        self._bar.__enter__()
+
+    def advance(self) -> None:
+        self._bar.update(1)
+
+    def end(self) -> None:
+        self._bar.__exit__(None, None, None)
+
+
+@cli.command()
 @click.argument("which", type=click.Choice(["farm", "manifest", "all"]), default="all")
 def schema(which: str) -> None:
     """Print the JSON Schema of farm.yml, jenkins-docker.yml, or both."""
@@ -184,6 +337,20 @@ def schema(which: str) -> None:
         "manifest": json_schema(RepoManifest, "jenkins-docker.yml"),
     }
     _print_json(schemas if which == "all" else schemas[which])
+
+
+class _StderrHandler(logging.Handler):
+    """Library log records as ``warning: ...`` lines on the current stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+
+
+def _log_to_stderr(level: int) -> None:
+    logger = logging.getLogger("jenkins_docker_sdk")
+    logger.setLevel(level)
+    if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
+        logger.addHandler(_StderrHandler())
 
 
 def _print_json(data: Any) -> None:

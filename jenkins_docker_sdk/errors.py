@@ -111,3 +111,51 @@ class RenderError(JenkinsDockerSDKError):
     This is a bug in a template, never a user error: it is what stands between team data
     and code execution on the Jenkins controller.
     """
+
+
+class JenkinsError(JenkinsDockerSDKError):
+    """A request to a Jenkins controller failed.
+
+    The message names the request and, when there was one, the controller's answer;
+    it never carries credentials.
+
+    Attributes:
+        method: the HTTP method of the request.
+        url: the request's URL.
+        status: the HTTP status of the answer; ``None`` when none came (refused,
+            dropped or timed-out connections).
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, status: int | None = None) -> None:
+        self.method = method
+        self.url = url
+        self.status = status
+        super().__init__(message)
+
+
+class JenkinsConnectionError(JenkinsError):
+    """No answer from the controller: the connection was refused, dropped or timed out."""
+
+
+class JenkinsAuthError(JenkinsError):
+    """The controller refused the credentials (HTTP 401)."""
+
+
+class JenkinsPermissionError(JenkinsError):
+    """The user lacks a permission (HTTP 403).
+
+    Attributes:
+        permission: the missing permission as Jenkins names it, e.g. ``Job/Configure``.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, permission: str) -> None:
+        self.permission = permission
+        super().__init__(message, method=method, url=url, status=403)
+
+
+class JenkinsNotFoundError(JenkinsError, LookupError):
+    """The item or endpoint does not exist on the controller (HTTP 404)."""
+
+
+class JenkinsItemExistsError(JenkinsError):
+    """An item could not be created because a different one of that name exists (HTTP 400)."""

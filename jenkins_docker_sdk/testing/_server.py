@@ -25,6 +25,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, a kept-alive client's
+    # delayed ACK then holds every answer with a body back by ~40 ms (0.7 ms without).
+    disable_nagle_algorithm = True
     server: _Server
 
     def _handle(self) -> None:

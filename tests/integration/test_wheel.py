@@ -38,6 +38,8 @@ def test_wheel_installs_and_renders_from_its_own_templates(tmp_path: Path) -> No
     assert "jenkins_docker_sdk/templates/seed.groovy.j2" in names
     assert "jenkins_docker_sdk/py.typed" in names
     assert "jenkins_docker_sdk/testing/pytest_plugin.py" in names
+    assert "jenkins_docker_sdk/templates/folder.config.xml.j2" in names
+    assert {"jenkins_docker_sdk/apply/plan.py", "jenkins_docker_sdk/clients/jenkins.py"} <= set(names)
     assert not any(name.startswith(("tests/", "examples/")) for name in names)
 
     env_dir = tmp_path / "venv"

@@ -1,0 +1,130 @@
+"""What the controller should hold, read from a ``jds render`` output directory.
+
+The jobs are the ones ``report.json`` lists, each from ``jobs/<team>/<job>.config.xml``
+with its marker stamped (:mod:`~jenkins_docker_sdk.apply.marker`); the folders are the
+jobs' teams, rendered here; the Groovy cloud script is ``groovy/clouds.groovy``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from jenkins_docker_sdk import names
+from jenkins_docker_sdk.apply.marker import stamp
+from jenkins_docker_sdk.errors import InputError, Location
+from jenkins_docker_sdk.output import REPORT
+from jenkins_docker_sdk.render import Renderer
+
+CLOUD_SCRIPT = "groovy/clouds.groovy"
+_GENERATOR = "jenkins-docker-sdk"
+
+
+@attrs.frozen
+class DesiredItem:
+    """A job or folder as it should be on the controller.
+
+    Attributes:
+        name: the full name (``teamA/web-build``; a folder: ``teamA``).
+        folder: whether this is a folder.
+        config_xml: the ``config.xml`` to send, marker stamped.
+        hash: the content hash stamped into it.
+        description: its description, marker unstamped.
+    """
+
+    name: str
+    folder: bool
+    config_xml: str = attrs.field(repr=False)
+    hash: str
+    description: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class Desired:
+    """Everything a render output asks of the controller.
+
+    Attributes:
+        out: the output directory it was read from.
+        jobs: the jobs, by name.
+        folders: the folders the jobs live in, by name.
+        cloud_script: the Groovy cloud script, if the output has one.
+    """
+
+    out: Path
+    jobs: tuple[DesiredItem, ...]
+    folders: tuple[DesiredItem, ...]
+    cloud_script: str | None = attrs.field(repr=False)
+
+    @property
+    def depth(self) -> int:
+        """How many folder levels the bulk read must see (at least 2: team folders and their jobs)."""
+        return max([2, *(job.name.count("/") + 1 for job in self.jobs)])
+
+
+def read_output(out: Path, renderer: Renderer | None = None) -> Desired:
+    """Read the jobs, folders and cloud script that ``jds render`` wrote into ``out``.
+
+    Raises:
+        InputError: ``out`` is not a ``jds render`` output, or a job's file is missing or
+            not as ``jds render`` writes it.
+    """
+    names_ = _job_names(out)
+    renderer = renderer or Renderer()
+    problems: list[InputError] = []
+    jobs = []
+    for name in names_:
+        path = out / "jobs" / f"{name}.config.xml"
+        try:
+            stamped = stamp(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            problems.append(
+                InputError.at(f"cannot read the config.xml of job {name}: {exc.strerror}", Location(path))
+            )
+            continue
+        except ValueError as exc:
+            problems.append(InputError.at(f"not a config.xml as jds render writes it: {exc}", Location(path)))
+            continue
+        jobs.append(DesiredItem(name, False, stamped.xml, stamped.hash, stamped.description))
+    if problems:
+        raise InputError([problem for error in problems for problem in error.problems])
+    folders = []
+    for team in sorted({name.rpartition("/")[0] for name in names_}):
+        stamped = stamp(renderer.folder_config_xml(team))
+        folders.append(DesiredItem(team, True, stamped.xml, stamped.hash, stamped.description))
+    script = out / CLOUD_SCRIPT
+    return Desired(
+        out=out,
+        jobs=tuple(jobs),
+        folders=tuple(folders),
+        cloud_script=script.read_text(encoding="utf-8") if script.is_file() else None,
+    )
+
+
+def _job_names(out: Path) -> list[str]:
+    """The job names ``report.json`` lists, each checked to be ``team/job``."""
+    report_path = out / REPORT
+    hint = "give the directory that `jds render FARM -o OUT` wrote"
+    if not out.is_dir():
+        raise InputError.at("not a directory", Location(out), hint)
+    try:
+        report: Any = json.loads(report_path.read_text(encoding="utf-8"))
+    except OSError:
+        raise InputError.at("not a jds render output: it has no report.json", Location(out), hint) from None
+    except ValueError as exc:
+        raise InputError.at(f"not valid JSON: {exc}", Location(report_path), hint) from None
+    if not isinstance(report, dict) or report.get("generator") != _GENERATOR:
+        raise InputError.at("not a report written by jds render", Location(report_path), hint)
+    entries = report.get("jobs")
+    if not isinstance(entries, list):
+        raise InputError.at("'jobs' is missing or not a list", Location(report_path), hint)
+    found: list[str] = []
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        parts = name.split("/") if isinstance(name, str) else []
+        if len(parts) != 2 or any(names.item_name(part) for part in parts):
+            raise InputError.at(f"job name {name!r} is not team/job", Location(report_path), hint)
+        found.append(str(name))
+    return sorted(set(found))
