@@ -42,6 +42,7 @@ from jenkins_docker_sdk.models import (
 )
 from jenkins_docker_sdk.output import RenderResult, render_farm, render_path
 from jenkins_docker_sdk.render import Renderer
+from jenkins_docker_sdk.validation import HadolintError, ImageValidator, ValidationReport
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult, apply_output
@@ -67,6 +68,8 @@ __all__ = [
     "FarmSettings",
     "Finding",
     "GitSource",
+    "HadolintError",
+    "ImageValidator",
     "InputError",
     "JenkinsAuthError",
     "JenkinsClient",
@@ -92,6 +95,7 @@ __all__ = [
     "StaticNode",
     "TeamRepo",
     "Triggers",
+    "ValidationReport",
     "Verdict",
     "analyse_labels",
     "apply_output",

@@ -329,6 +329,67 @@ class _BarProgress:
 
 
 @cli.command()
+@click.argument("image", required=False)
+@click.option(
+    "--dockerfile",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The Dockerfile to lint (hadolint and jds's own checks).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report format; junit is what Jenkins' junit step reads.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here."
+)
+@click.option(
+    "--ignore",
+    "ignored",
+    multiple=True,
+    metavar="RULE",
+    help="A hadolint rule not to report (repeatable), e.g. DL3008.",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context, image: str | None, dockerfile: Path | None, fmt: str, output: Path | None,
+    ignored: tuple[str, ...],
+) -> None:  # fmt: skip
+    """Validate an agent image before it joins the farm; for now its Dockerfile (--dockerfile).
+
+    Exit code 0 when every check passed, 1 when one reported an error (a policy failure),
+    2 for bad input, a Dockerfile that does not parse, or hadolint missing or failing.
+    The image stage (IMAGE) is not available yet.
+    """
+    from jenkins_docker_sdk.output import write_file_atomically
+    from jenkins_docker_sdk.validation import HadolintError, ImageValidator, render
+
+    if image is not None:
+        click.echo(f"error: validating an image ({image}) is not available yet; "
+                   "for now give only --dockerfile PATH", err=True)  # fmt: skip
+        ctx.exit(EXIT_INPUT)
+    if dockerfile is None:
+        raise click.UsageError("give --dockerfile PATH (the image stage comes later)")
+    try:
+        report = ImageValidator(ignored=ignored).validate_dockerfile(dockerfile)
+    except HadolintError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(EXIT_INPUT)
+    text = render(report, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_file_atomically(output, text)
+        verdict = "PASS" if report.ok else "FAIL"
+        click.echo(f"{report.subject}: {verdict} ({report.count('error')} errors, "
+                   f"{report.count('warning')} warnings) -> {output}", err=True)  # fmt: skip
+    ctx.exit(report.exit_code)
+
+
+@cli.command()
 @click.argument("which", type=click.Choice(["farm", "manifest", "all"]), default="all")
 def schema(which: str) -> None:
     """Print the JSON Schema of farm.yml, jenkins-docker.yml, or both."""

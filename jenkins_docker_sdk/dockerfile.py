@@ -57,6 +57,29 @@ class Stage:
 
 
 @attrs.frozen(kw_only=True)
+class Instruction:
+    """One instruction as BuildKit parsed it, before variable expansion.
+
+    Attributes:
+        name: the instruction, upper case (``RUN``, ``ENV``, ...).
+        words: its arguments (for ENV and LABEL: key, value, key, value, ...).
+        flags: its ``--flag=value`` options, e.g. ``--checksum=sha256:...``.
+        line: the 1-based line it starts on; ``end_line`` the line it ends on.
+        stage: the index of its stage in :attr:`DockerfileInfo.stages`; ``None`` before
+            the first FROM.
+        heredocs: the bodies of its heredocs, in order.
+    """
+
+    name: str
+    words: tuple[str, ...]
+    flags: tuple[str, ...]
+    line: int
+    end_line: int
+    stage: int | None
+    heredocs: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
 class DockerfileInfo:
     """What the SDK needs to know about a Dockerfile, with the line of each fact."""
 
@@ -69,6 +92,8 @@ class DockerfileInfo:
     exposed: tuple[str, ...]
     labels: Mapping[str, str]
     label_lines: Mapping[str, int]
+    instructions: tuple[Instruction, ...] = attrs.field(default=(), repr=False)
+    text: str = attrs.field(default="", repr=False)
 
     @property
     def base_images(self) -> tuple[str, ...]:
@@ -139,6 +164,7 @@ def analyse(text: str, path: Path) -> DockerfileInfo:
     stages: list[Stage] = []
     states: dict[str, _StageState] = {}
     state: _StageState | None = None
+    instructions: list[Instruction] = []
     for command in commands:
         where = Location(path, command.start_line)
         name = command.cmd.upper()
@@ -148,6 +174,17 @@ def analyse(text: str, path: Path) -> DockerfileInfo:
                 where,
                 "accepted: " + ", ".join(sorted(INSTRUCTIONS)),
             )
+        instructions.append(
+            Instruction(
+                name=name,
+                words=tuple(command.value),
+                flags=tuple(command.flags),
+                line=command.start_line,
+                end_line=command.end_line,
+                stage=len(stages) if name == "FROM" else (len(stages) - 1 if stages else None),
+                heredocs=tuple(heredoc.content for heredoc in command.heredocs),
+            )
+        )
         if name == "FROM":
             state = _start_stage(command, global_args, stages, states, where, escape)
             continue
@@ -172,6 +209,8 @@ def analyse(text: str, path: Path) -> DockerfileInfo:
         exposed=tuple(state.exposed),
         labels=dict(state.labels),
         label_lines=dict(state.label_lines),
+        instructions=tuple(instructions),
+        text=text,
     )
 
 

@@ -1,0 +1,31 @@
+"""ImageValidator: the gate an agent image passes before it joins the farm.
+
+This first part has the Dockerfile stage (hadolint merged with our own checks) and the
+report in text, JSON, JUnit XML and SARIF 2.1.0.
+"""
+
+from __future__ import annotations
+
+from jenkins_docker_sdk.validation.dockerfile_checks import CHECKS as DOCKERFILE_CHECKS
+from jenkins_docker_sdk.validation.dockerfile_lint import lint_dockerfile
+from jenkins_docker_sdk.validation.findings import Check, Finding, Severity, ValidationReport, redact
+from jenkins_docker_sdk.validation.hadolint import Hadolint, HadolintError, find_hadolint
+from jenkins_docker_sdk.validation.report_formats import FORMATS, render, to_dict
+from jenkins_docker_sdk.validation.validator import ImageValidator
+
+__all__ = [
+    "DOCKERFILE_CHECKS",
+    "FORMATS",
+    "Check",
+    "Finding",
+    "Hadolint",
+    "HadolintError",
+    "ImageValidator",
+    "Severity",
+    "ValidationReport",
+    "find_hadolint",
+    "lint_dockerfile",
+    "redact",
+    "render",
+    "to_dict",
+]

@@ -1,0 +1,51 @@
+"""A :class:`ValidationReport` as JUnit XML, the way Jenkins' ``junit`` step reads it.
+
+One ``testcase`` per check: a failed check carries a ``failure`` (message and type)
+listing its findings; warnings of a passing check go to its ``system-out``. Every value
+goes through :func:`~jenkins_docker_sdk.escaping.xml_text`, the SDK's XML escaping.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jenkins_docker_sdk.escaping import xml_text
+from jenkins_docker_sdk.validation.findings import Finding, ValidationReport
+
+CLASSNAME = "jds.validate"
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(value: object) -> str:
+    """XML text; characters XML cannot carry at all (from tool output) become U+FFFD."""
+    return xml_text(_FORBIDDEN.sub("\ufffd", str(value)))
+
+
+def _line(finding: Finding) -> str:
+    text = f"{finding.where or '-'}: {finding.severity} {finding.id}: {finding.title}"
+    return text + (f"\n    fix: {finding.hint}" if finding.hint else "")
+
+
+def to_junit(report: ValidationReport) -> str:
+    """The report as a JUnit XML document (``testsuites/testsuite/testcase``)."""
+    tests, failures = len(report.checks), len(report.failed_checks)
+    counts = f'tests="{tests}" failures="{failures}" errors="0" skipped="0" time="0"'
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuites name="jds validate" {counts}>',
+        f'  <testsuite name="{_x(report.subject)}" {counts}>',
+    ]
+    for check in report.checks:
+        findings = report.findings_of(check.name)
+        out.append(f'    <testcase classname="{CLASSNAME}" name="{_x(check.name)}" time="0">')
+        body = _x("\n".join(_line(f) for f in findings))
+        if not report.passed(check.name):
+            errors = sum(1 for f in findings if f.severity == "error")
+            message = f"{check.title}: {errors} error{'' if errors == 1 else 's'}"
+            kind = _x(check.rule or check.name)
+            out.append(f'      <failure message="{_x(message)}" type="{kind}">{body}</failure>')
+        elif findings:
+            out.append(f"      <system-out>{body}</system-out>")
+        out.append("    </testcase>")
+    out += ["  </testsuite>", "</testsuites>"]
+    return "\n".join(out) + "\n"
