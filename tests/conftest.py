@@ -1,4 +1,5 @@
-"""Shared fixtures: the example farm, and the real Groovy compiler (started once)."""
+"""Shared fixtures: the example farm, the real Groovy compiler (started once), and the Docker
+harness (tests/support/docker_harness.py: docker_engine, registry, swarm)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import pytest
 from jenkins_docker_sdk import Farm
 from tests.support.groovy import INSTALL_HINT, GroovyChecker, find_groovy
 
-pytest_plugins = ["pytester"]  # the testing kit's plugin is tested by running pytest
+pytest_plugins = [
+    "pytester",  # the testing kit's plugin is tested by running pytest
+    "tests.support.docker_harness",  # real engines, swarm and registry (scripts/docker-harness)
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_FARM = ROOT / "examples" / "farm"
