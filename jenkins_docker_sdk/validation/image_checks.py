@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from jenkins_docker_sdk.validation.dockerfile_checks import is_secret_name
 from jenkins_docker_sdk.validation.findings import Check, Finding, ValidationReport, redact
-from jenkins_docker_sdk.validation.layers import ImageArchive, Layer, merge, read_image, wasted_bytes
+from jenkins_docker_sdk.validation.layers import Entry, ImageArchive, Layer, merge, read_image, wasted_bytes
 from jenkins_docker_sdk.validation.secret_rules import Hit, scan_file
 
 MB = 1024 * 1024
@@ -43,8 +43,10 @@ def size_findings(image: ImageArchive, max_size_mb: float) -> Iterator[Finding]:
         )
 
 
-def waste_findings(image: ImageArchive, max_wasted_percent: float) -> Iterator[Finding]:
-    wasted = wasted_bytes(image.layers)
+def waste_findings(
+    image: ImageArchive, view: dict[str, Entry], max_wasted_percent: float
+) -> Iterator[Finding]:
+    wasted = wasted_bytes(image.layers, view)
     percent = 100.0 * wasted / image.size if image.size else 0.0
     if percent > max_wasted_percent:
         yield _finding(
@@ -55,8 +57,7 @@ def waste_findings(image: ImageArchive, max_wasted_percent: float) -> Iterator[F
         )
 
 
-def secret_file_findings(image: ImageArchive) -> Iterator[Finding]:
-    view = merge(image.layers)
+def secret_file_findings(image: ImageArchive, view: dict[str, Entry]) -> Iterator[Finding]:
     for layer, hits in zip(image.layers, image.scanned, strict=True):
         for hit in hits:
             assert isinstance(hit, Hit)
@@ -85,10 +86,10 @@ def secret_env_findings(config: dict[str, Any]) -> Iterator[Finding]:
             )
 
 
-def setuid_findings(image: ImageArchive, allowed: Iterable[str]) -> Iterator[Finding]:
+def setuid_findings(image: ImageArchive, view: dict[str, Entry], allowed: Iterable[str]) -> Iterator[Finding]:
     allow = set(allowed)
     layers = {layer.index: layer for layer in image.layers}
-    for path, entry in sorted(merge(image.layers).items()):
+    for path, entry in sorted(view.items()):
         if entry.kind == "file" and entry.mode & 0o6000 and path not in allow:
             bits = "setuid" if entry.mode & 0o4000 else "setgid"
             yield _finding(
@@ -114,11 +115,12 @@ def check_image(
         ArchiveError: the stream is not an image archive.
     """
     image = read_image(stream, scan_file)
+    view = merge(image.layers)
     findings = [
         *size_findings(image, max_size_mb),
-        *waste_findings(image, max_wasted_percent),
-        *secret_file_findings(image),
+        *waste_findings(image, view, max_wasted_percent),
+        *secret_file_findings(image, view),
         *secret_env_findings(image.config),
-        *setuid_findings(image, setuid_allowed),
+        *setuid_findings(image, view, setuid_allowed),
     ]
     return ValidationReport.build(subject, CHECKS, findings)

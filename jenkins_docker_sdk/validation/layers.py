@@ -267,7 +267,7 @@ def iter_copies(layers: Iterable[Layer]) -> Iterator[Entry]:
         yield from (entry for entry in layer.entries if entry.kind == "file")
 
 
-def wasted_bytes(layers: Iterable[Layer]) -> int:
+def wasted_bytes(layers: Iterable[Layer], view: dict[str, Entry] | None = None) -> int:
     """Bytes of file copies that are in the image but not in its merged view.
 
     The rule (dive's wasted bytes without the double counting of its issue #684): every
@@ -276,7 +276,8 @@ def wasted_bytes(layers: Iterable[Layer]) -> int:
     once. The copy the view shows counts nothing, and a deletion adds nothing. So a file
     written as 100, 200 and 50 bytes in three layers wastes 300 bytes, and a 500-byte file
     deleted in a later layer wastes 500 (dive counts 1,000 for it, then 500 after its fix).
+    ``view`` is ``merge(layers)`` if the caller has it already.
     """
     stack = tuple(layers)
-    view = merge(stack)
+    view = merge(stack) if view is None else view
     return sum(copy.size for copy in iter_copies(stack) if view.get(copy.path) != copy)
