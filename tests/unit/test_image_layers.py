@@ -214,3 +214,28 @@ def test_walk_layer_reads_gzip_layers_too() -> None:
 
     walked = walk_layer(io.BytesIO(gzip.compress(layer_tar([("x", b"12", 0o644)]))))
     assert [(e.path, e.size) for e in walked.entries] == [("/x", 2)]
+
+
+def test_a_classic_layer_tar_that_is_a_symlink_to_an_identical_layer() -> None:
+    """docker save writes a layer shared by two layer ids once, the other as a symlink."""
+    blob = layer_tar([("same", b"s" * 9, 0o644)])
+    digest = "sha256:" + hashlib.sha256(blob).hexdigest()
+    config = json.dumps({"rootfs": {"diff_ids": [digest, digest]}}).encode()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        add(tar, "aaa/layer.tar", blob)
+        link = tarfile.TarInfo("bbb/layer.tar")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "../aaa/layer.tar"
+        tar.addfile(link)
+        add(tar, "c.json", config)
+        add(
+            tar,
+            "manifest.json",
+            json.dumps([{"Config": "c.json", "Layers": ["aaa/layer.tar", "bbb/layer.tar"]}]).encode(),
+        )
+    buffer.seek(0)
+    image = read_image(buffer)
+    assert [(layer.index, layer.size) for layer in image.layers] == [(0, 9), (1, 9)]
+    assert [entry.layer for entry in image.layers[1].entries] == [1]
+    assert wasted_bytes(image.layers) == 9
