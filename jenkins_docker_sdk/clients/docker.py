@@ -30,7 +30,10 @@ class ChunkStream(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         while not self._rest:
-            chunk = next(self._chunks, None)
+            try:
+                chunk = next(self._chunks, None)
+            except Exception as exc:  # the engine or the connection failed mid-stream
+                raise DockerError(f"the image export stopped: {exc}") from exc
             if chunk is None:
                 return 0
             self._rest = chunk

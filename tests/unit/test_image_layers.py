@@ -6,9 +6,11 @@ import hashlib
 import io
 import json
 import tarfile
+from collections.abc import Iterator
 
 import pytest
 
+from jenkins_docker_sdk.clients.docker import ChunkStream, DockerError
 from jenkins_docker_sdk.validation.findings import redact
 from jenkins_docker_sdk.validation.image_checks import check_image
 from jenkins_docker_sdk.validation.layers import ArchiveError, merge, read_image, walk_layer, wasted_bytes
@@ -239,3 +241,17 @@ def test_a_classic_layer_tar_that_is_a_symlink_to_an_identical_layer() -> None:
     assert [(layer.index, layer.size) for layer in image.layers] == [(0, 9), (1, 9)]
     assert [entry.layer for entry in image.layers[1].entries] == [1]
     assert wasted_bytes(image.layers) == 9
+
+
+def test_chunk_stream_feeds_the_reader_and_reports_a_broken_export() -> None:
+    data = archive([[("a", b"x" * 3000, 0o644)], [("b", b"y", 0o644)]]).getvalue()
+    chunks = iter([data[i : i + 777] for i in range(0, len(data), 777)])
+    image = read_image(io.BufferedReader(ChunkStream(chunks), buffer_size=4096))
+    assert [layer.size for layer in image.layers] == [3000, 1]
+
+    def broken() -> Iterator[bytes]:
+        yield data[:1024]
+        raise ConnectionError("connection reset")
+
+    with pytest.raises(DockerError, match="export stopped: connection reset"):
+        read_image(io.BufferedReader(ChunkStream(broken())))
