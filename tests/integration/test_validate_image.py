@@ -171,3 +171,20 @@ def test_cli_validates_an_image_and_writes_no_secret(
 def test_a_missing_image_is_a_docker_error(docker_engine: docker.DockerClient) -> None:
     with pytest.raises(DockerError, match="no image"):
         ImageValidator().validate_image("jds-test/no-such-image:1", client=docker_engine)
+
+
+def test_the_dockerfile_stage_joins_the_same_report(
+    build: Build, docker_engine: docker.DockerClient, docker_harness: Harness, tmp_path: Path
+) -> None:
+    body = f"ENV DEPLOY_PASSWORD={ENV_SECRET}"
+    tag = build(body)
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM {docker_harness.busybox_image}\n{body}\n", encoding="utf-8")
+    report = ImageValidator().validate_image(tag, dockerfile=dockerfile, client=docker_engine)
+    assert report.subject == tag
+    names = [check.name for check in report.checks]
+    assert names.index("hadolint") < names.index("image-size")
+    assert {f.id for f in report.findings if f.severity == "error"} >= {"JDS102", "JDS204"}
+    (in_dockerfile,) = report.findings_of("secret-env")
+    assert in_dockerfile.location is not None
+    assert in_dockerfile.location.line == 2
