@@ -1,6 +1,7 @@
 """ImageValidator: the gate an agent image passes before it joins the farm.
 
-This first part has the Dockerfile stage (hadolint merged with our own checks) and the
+It has the Dockerfile stage (hadolint merged with our own checks), the image stage's
+static part (one streamed read of the image: sizes, waste, secrets, setuid files) and the
 report in text, JSON, JUnit XML and SARIF 2.1.0.
 """
 
@@ -10,12 +11,15 @@ from jenkins_docker_sdk.validation.dockerfile_checks import CHECKS as DOCKERFILE
 from jenkins_docker_sdk.validation.dockerfile_lint import lint_dockerfile
 from jenkins_docker_sdk.validation.findings import Check, Finding, Severity, ValidationReport, redact
 from jenkins_docker_sdk.validation.hadolint import Hadolint, HadolintError, find_hadolint
+from jenkins_docker_sdk.validation.image_checks import CHECKS as IMAGE_CHECKS
+from jenkins_docker_sdk.validation.image_checks import check_image
 from jenkins_docker_sdk.validation.report_formats import FORMATS, render, to_dict
 from jenkins_docker_sdk.validation.validator import ImageValidator
 
 __all__ = [
     "DOCKERFILE_CHECKS",
     "FORMATS",
+    "IMAGE_CHECKS",
     "Check",
     "Finding",
     "Hadolint",
@@ -23,6 +27,7 @@ __all__ = [
     "ImageValidator",
     "Severity",
     "ValidationReport",
+    "check_image",
     "find_hadolint",
     "lint_dockerfile",
     "redact",

@@ -191,7 +191,9 @@ def test_no_output_format_contains_the_secret(tmp_path: Path, fmt: str) -> None:
     assert SECRET[:8] not in text
 
 
-def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exit_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = EXAMPLE_FARM / "platform" / "base-agent" / "Dockerfile"
     assert main(["validate", "--dockerfile", str(good)]) == 0
     assert "PASS" in capsys.readouterr().out
@@ -206,8 +208,10 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["validate"]) == 2
     assert main(["validate", "--dockerfile", str(good), "--format", "xml"]) == 2
     capsys.readouterr()
+    # No engine behind DOCKER_HOST: a clear error and exit 2 (the image stage needs one).
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
     assert main(["validate", "registry.example.com/team/agent:1", "--dockerfile", str(good)]) == 2
-    assert "not available yet" in capsys.readouterr().err
+    assert "cannot reach the Docker engine" in capsys.readouterr().err
 
 
 def test_cli_exit_2_when_hadolint_is_missing(
