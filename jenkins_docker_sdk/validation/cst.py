@@ -7,12 +7,31 @@ unknown keys.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import attrs
 
 from jenkins_docker_sdk import names
 from jenkins_docker_sdk.models import spec
+
+_MODE = re.compile(r"[a-zA-Z-]?[a-zA-Z-]?[-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]")
+
+
+def regex(value: str) -> str | None:
+    """A regular expression, matched unanchored as container-structure-test does."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"not a valid regular expression: {exc}"
+    return names.text(value)
+
+
+def file_mode(value: str) -> str | None:
+    """A file mode as Go's FileMode.String() prints it."""
+    if _MODE.fullmatch(value):
+        return None
+    return "a mode as ls prints it, e.g. -rwxr-xr-x, drwxr-xr-x or -rwsr-xr-x"
 
 
 @attrs.frozen
@@ -32,12 +51,12 @@ class CommandTest:
     command: str = spec("Executable to run.", check=names.printable)
     args: list[str] | None = spec("Arguments.", check=names.text, default=None)
     envVars: list[KeyValue] | None = spec("Extra environment for this command.", default=None)
-    expectedOutput: list[str] | None = spec("Regexes stdout must match.", check=names.text, default=None)
-    excludedOutput: list[str] | None = spec("Regexes stdout must not match.", check=names.text, default=None)
+    expectedOutput: list[str] | None = spec("Regexes stdout must match.", check=regex, default=None)
+    excludedOutput: list[str] | None = spec("Regexes stdout must not match.", check=regex, default=None)
     expectedError: list[str] | None = spec(
-        "Regexes stderr must match (java -version prints to stderr).", check=names.text, default=None
+        "Regexes stderr must match (java -version prints to stderr).", check=regex, default=None
     )
-    excludedError: list[str] | None = spec("Regexes stderr must not match.", check=names.text, default=None)
+    excludedError: list[str] | None = spec("Regexes stderr must not match.", check=regex, default=None)
     exitCode: int | None = spec("Expected exit code (default 0).", minimum=0, maximum=255, default=None)
 
 
@@ -49,7 +68,7 @@ class FileExistenceTest:
     path: str = spec("Absolute path in the image.", check=names.printable)
     shouldExist: bool | None = spec("Whether the path must exist (default true).", default=None)
     permissions: str | None = spec(
-        "Mode as Go prints it, e.g. -rwxr-xr-x or drwxr-xr-x.", check=names.printable, default=None
+        "Mode as Go prints it, e.g. -rwxr-xr-x or drwxr-xr-x.", check=file_mode, default=None
     )
     uid: int | None = spec("Owner uid.", minimum=0, maximum=4294967295, default=None)
     gid: int | None = spec("Owner gid.", minimum=0, maximum=4294967295, default=None)
@@ -64,10 +83,8 @@ class FileContentTest:
 
     name: str = spec("Test name.", check=names.text)
     path: str = spec("Absolute path in the image.", check=names.printable)
-    expectedContents: list[str] | None = spec("Regexes the file must match.", check=names.text, default=None)
-    excludedContents: list[str] | None = spec(
-        "Regexes the file must not match.", check=names.text, default=None
-    )
+    expectedContents: list[str] | None = spec("Regexes the file must match.", check=regex, default=None)
+    excludedContents: list[str] | None = spec("Regexes the file must not match.", check=regex, default=None)
 
 
 @attrs.frozen

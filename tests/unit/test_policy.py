@@ -74,6 +74,14 @@ def test_unknown_key_in_a_cst_test_names_its_line(tmp_path: Path) -> None:
         ("extends: base\n", "policy.extends is 'base'; accepted: default"),
         ("commandTests:\n  - name: x\n", "policy.commandTests[0] needs the key 'command'"),
         ("fileExistenceTests:\n  - {name: a, path: /a, uid: -1}\n", "uid is -1; accepted: between"),
+        (
+            "fileExistenceTests:\n  - {name: a, path: /a, permissions: '0755'}\n",
+            "permissions '0755' is not accepted: a mode as ls prints it",
+        ),
+        (
+            "commandTests:\n  - {name: a, command: a, expectedOutput: ['version (']}\n",
+            "expectedOutput[0] 'version (' is not accepted: not a valid regular expression",
+        ),
     ],
 )
 def test_wrong_types_are_reported(tmp_path: Path, text: str, expected: str) -> None:
