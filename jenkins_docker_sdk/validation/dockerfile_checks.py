@@ -3,6 +3,8 @@
 Each check reads a :class:`~jenkins_docker_sdk.dockerfile.DockerfileInfo` (BuildKit's
 parse, with FROM lines expanded as Docker expands them) and returns findings with the
 file, line and column they are about. Secret values are never put into a finding.
+:func:`run_checks` applies a :class:`~jenkins_docker_sdk.validation.policy.Policy`: its
+ignored rules, its trusted registries (JDS106) and, per connector, the root rule (JDS101).
 """
 
 from __future__ import annotations
