@@ -42,7 +42,7 @@ from jenkins_docker_sdk.models import (
 )
 from jenkins_docker_sdk.output import RenderResult, render_farm, render_path
 from jenkins_docker_sdk.render import Renderer
-from jenkins_docker_sdk.validation import HadolintError, ImageValidator, ValidationReport
+from jenkins_docker_sdk.validation import HadolintError, ImageValidator, Policy, ValidationReport, load_policy
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult, apply_output
@@ -86,6 +86,7 @@ __all__ = [
     "LabelResolver",
     "LabelSyntaxError",
     "Location",
+    "Policy",
     "Problem",
     "RenderError",
     "RenderResult",
@@ -99,6 +100,7 @@ __all__ = [
     "Verdict",
     "analyse_labels",
     "apply_output",
+    "load_policy",
     "parse_dockerfile",
     "parse_label_string",
     "render_farm",

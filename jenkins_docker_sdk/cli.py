@@ -21,7 +21,7 @@ from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, J
 from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.labels import LabelExpression
 from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
-from jenkins_docker_sdk.models import Farm
+from jenkins_docker_sdk.models import Connector, Farm
 from jenkins_docker_sdk.output import REPORT, render_path
 
 if TYPE_CHECKING:
@@ -351,12 +351,22 @@ class _BarProgress:
     "ignored",
     multiple=True,
     metavar="RULE",
-    help="A hadolint rule not to report (repeatable), e.g. DL3008.",
+    help="A rule not to report (repeatable), jds's or hadolint's, e.g. DL3008; adds to the policy's.",
+)
+@click.option(
+    "--policy",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The validation policy (YAML); default: the policy shipped with jds.",
+)
+@click.option(
+    "--connector",
+    type=click.Choice(["jnlp", "ssh", "attach"]),
+    help="How Jenkins connects to the agent: root is an error for jnlp and attach.",
 )
 @click.pass_context
 def validate(
     ctx: click.Context, image: str | None, dockerfile: Path | None, fmt: str, output: Path | None,
-    ignored: tuple[str, ...],
+    ignored: tuple[str, ...], policy: Path | None, connector: Connector | None,
 ) -> None:  # fmt: skip
     """Validate an agent image (IMAGE, on the engine DOCKER_HOST names) and/or its Dockerfile.
 
@@ -368,12 +378,12 @@ def validate(
     """
     from jenkins_docker_sdk.clients.docker import DockerError
     from jenkins_docker_sdk.output import write_file_atomically
-    from jenkins_docker_sdk.validation import HadolintError, ImageValidator, render
+    from jenkins_docker_sdk.validation import HadolintError, ImageValidator, load_policy, render
     from jenkins_docker_sdk.validation.layers import ArchiveError
 
     if image is None and dockerfile is None:
         raise click.UsageError("give an IMAGE, --dockerfile PATH, or both")
-    validator = ImageValidator(ignored=ignored)
+    validator = ImageValidator(policy=load_policy(policy), connector=connector, ignored=ignored)
     try:
         if image is None:
             assert dockerfile is not None
@@ -395,12 +405,15 @@ def validate(
 
 
 @cli.command()
-@click.argument("which", type=click.Choice(["farm", "manifest", "all"]), default="all")
+@click.argument("which", type=click.Choice(["farm", "manifest", "policy", "all"]), default="all")
 def schema(which: str) -> None:
-    """Print the JSON Schema of farm.yml, jenkins-docker.yml, or both."""
+    """Print the JSON Schema of farm.yml, jenkins-docker.yml, a validation policy, or all three."""
+    from jenkins_docker_sdk.validation.policy import policy_schema
+
     schemas = {
         "farm": json_schema(FarmFile, "farm.yml"),
         "manifest": json_schema(RepoManifest, "jenkins-docker.yml"),
+        "policy": policy_schema(),
     }
     _print_json(schemas if which == "all" else schemas[which])
 

@@ -127,8 +127,35 @@ def _load_settings(root: Path, problems: list[Problem]) -> FarmSettings:
         drydock_label=(farm_file.drydock.label if farm_file.drydock else None) or "drydock",
         default_branch=(defaults.branch if defaults else None) or "main",
         default_timeout_minutes=(defaults.timeout_minutes if defaults else None) or 60,
+        policy=_policy_path(farm_file, data, path, problems),
         source=Location(path),
     )
+
+
+def _policy_path(farm_file: FarmFile, data: Any, path: Path, problems: list[Problem]) -> Path | None:
+    """farm.yml's ``validation.policy``, resolved next to farm.yml; it must exist and be a policy."""
+    name = farm_file.validation.policy if farm_file.validation else None
+    if name is None:
+        return None
+    positions = getattr(data.get("validation"), "positions", {})
+    at = Location(path, *positions["policy"]) if "policy" in positions else Location(path)
+    policy = path.parent / name
+    if not policy.is_file():
+        problems.append(
+            Problem(
+                f"validation.policy {name!r}: no such file ({policy})",
+                at,
+                "give a policy file's path relative to farm.yml, or leave the key out for the default policy",
+            )
+        )
+        return None
+    from jenkins_docker_sdk.validation.policy import read_policy_file  # only when a farm names one
+
+    try:
+        read_policy_file(policy)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    return policy
 
 
 @attrs.define

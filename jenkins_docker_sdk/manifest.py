@@ -67,6 +67,17 @@ class DefaultsConfig:
 
 
 @attrs.frozen
+class ValidationConfig:
+    """How team images are validated."""
+
+    policy: str | None = spec(
+        "Validation policy file, relative to farm.yml (default: the policy shipped with jds).",
+        check=names.printable,
+        default=None,
+    )
+
+
+@attrs.frozen
 class FarmFile:
     """farm.yml at the farm root: farm-wide settings, all optional."""
 
@@ -77,6 +88,7 @@ class FarmFile:
     cloud: CloudConfig | None = spec("The Docker cloud.", default=None)
     drydock: DrydockConfig | None = spec("The DryDock host for jobs that build images.", default=None)
     defaults: DefaultsConfig | None = spec("Job defaults.", default=None)
+    validation: ValidationConfig | None = spec("Image validation.", default=None)
 
 
 # --- jenkins-docker.yml ---------------------------------------------------------------

@@ -209,6 +209,7 @@ class FarmSettings:
     drydock_label: str = "drydock"
     default_branch: str = "main"
     default_timeout_minutes: int = 60
+    policy: Path | None = None
     source: Location | None = attrs.field(default=None, eq=False)
 
 

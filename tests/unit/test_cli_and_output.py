@@ -33,7 +33,8 @@ def test_schema_describes_both_files(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["schema"]) == 0
     schemas = json.loads(capsys.readouterr().out)
     farm, manifest = schemas["farm"], schemas["manifest"]
-    assert set(farm["properties"]) == {"jenkins", "registry", "cloud", "drydock", "defaults"}
+    assert set(farm["properties"]) == {"jenkins", "registry", "cloud", "drydock", "defaults", "validation"}
+    assert set(schemas) == {"farm", "manifest", "policy"}
     assert farm["properties"]["cloud"]["properties"]["connector"]["enum"] == ["jnlp", "ssh", "attach"]
     job = manifest["properties"]["jobs"]["items"]
     assert job["required"] == ["name"]
