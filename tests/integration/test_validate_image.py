@@ -13,7 +13,7 @@ import pytest
 
 from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.clients.docker import DockerError, exported_image
-from jenkins_docker_sdk.validation import ImageValidator
+from jenkins_docker_sdk.validation import ImageValidator, Policy
 from jenkins_docker_sdk.validation.layers import ImageArchive, merge, read_image, wasted_bytes
 from tests.support.docker_harness import Harness
 
@@ -188,3 +188,23 @@ def test_the_dockerfile_stage_joins_the_same_report(
     (in_dockerfile,) = report.findings_of("secret-env")
     assert in_dockerfile.location is not None
     assert in_dockerfile.location.line == 2
+
+
+def test_the_policy_sets_the_thresholds_and_allow_list_and_silences_ignored_rules(
+    build: Build, docker_engine: docker.DockerClient
+) -> None:
+    tag = build(
+        "RUN head -c 3145728 /dev/urandom > /junk && head -c 64 /dev/zero > /bin/suid-tool"
+        " && chmod 4755 /bin/suid-tool\n"
+        f"ENV DEPLOY_PASSWORD={ENV_SECRET}"
+    )
+    strict = Policy(max_size_mb=2, ignore=frozenset({"JDS204"}))
+    report = ImageValidator(policy=strict).validate_image(tag, client=docker_engine)
+    assert [f.id for f in report.findings_of("image-size")] == ["JDS201"]
+    assert [f.path for f in report.findings_of("setuid")] == ["/bin/suid-tool"]
+    assert report.findings_of("secret-config-env") == ()
+    lenient = Policy(max_size_mb=64, setuid_allowed=("/bin/suid-tool",))
+    report = ImageValidator(policy=lenient).validate_image(tag, client=docker_engine)
+    assert report.passed("image-size")
+    assert report.passed("setuid")
+    assert [f.id for f in report.findings_of("secret-config-env")] == ["JDS204"]
