@@ -460,11 +460,15 @@ def _load_repos(
         chunks = [_load_chunk(root, [*first, *rels], settings, each_chunk)]
     else:
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [
-                pool.submit(_load_chunk, root, part, settings, each_chunk)
-                for part in _batches(chain(first, rels), CHUNK_SIZE)
-            ]
-            chunks = [future.result() for future in futures]
+            try:
+                futures = [
+                    pool.submit(_load_chunk, root, part, settings, each_chunk)
+                    for part in _batches(chain(first, rels), CHUNK_SIZE)
+                ]
+                chunks = [future.result() for future in futures]
+            except BaseException:  # Ctrl-C or a failed chunk: do not read the rest first
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     repos: list[TeamRepo] = []
     results: list[T] = []
     for chunk_repos, chunk_problems, chunk_result in chunks:
