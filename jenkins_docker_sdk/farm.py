@@ -467,7 +467,7 @@ def _load_repos(
                 ]
                 chunks = [future.result() for future in futures]
             except BaseException:  # Ctrl-C or a failed chunk: do not read the rest first
-                pool.shutdown(wait=False, cancel_futures=True)
+                pool.shutdown(wait=True, cancel_futures=True)  # only the chunks already started
                 raise
     repos: list[TeamRepo] = []
     results: list[T] = []

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from jenkins_docker_sdk import FarmError, render_farm
-from jenkins_docker_sdk.farm import PARALLEL_THRESHOLD, load_farm
+from jenkins_docker_sdk.farm import PARALLEL_THRESHOLD, discover, load_farm
+from jenkins_docker_sdk.models import TeamRepo
 from jenkins_docker_sdk.output import render_path
 from tests.conftest import EXAMPLE_FARM
 
@@ -94,3 +95,13 @@ def test_a_job_defined_twice_is_reported_not_written_twice(tmp_path: Path) -> No
     with pytest.raises(FarmError, match="job 'team0/build0' is defined twice"):
         render_path(root, tmp_path / "out", workers=2)
     assert [p.name for p in tmp_path.iterdir()] == ["farm"]  # neither output nor staging
+
+
+def _explode(repos: list[TeamRepo]) -> None:
+    raise RuntimeError(f"chunk of {len(repos)} failed")
+
+
+def test_a_failing_chunk_stops_discovery_with_its_error(tmp_path: Path) -> None:
+    root = _farm(tmp_path, PARALLEL_THRESHOLD + 10)
+    with pytest.raises(RuntimeError, match=r"chunk of \d+ failed"):
+        discover(root, _explode, workers=2)
