@@ -27,17 +27,6 @@ PARAMETERIZED = """<?xml version='1.1' encoding='UTF-8'?>
 """
 
 
-@pytest.fixture
-def mock() -> MockJenkins:
-    with MockJenkins(URL, users={"admin": "api-token"}) as jenkins_mock:
-        yield jenkins_mock
-
-
-@pytest.fixture
-def server(mock: MockJenkins) -> jenkins.Jenkins:
-    return jenkins.Jenkins(URL, username="admin", password="api-token")
-
-
 def test_create_read_reconfigure_and_delete_a_job(mock: MockJenkins, server: jenkins.Jenkins) -> None:
     server.create_job("web", jenkins.EMPTY_CONFIG_XML)
     assert mock.jobs == {"web": jenkins.EMPTY_CONFIG_XML}

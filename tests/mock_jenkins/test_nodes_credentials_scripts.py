@@ -20,17 +20,6 @@ USERNAME_PASSWORD = """<com.cloudbees.plugins.credentials.impl.UsernamePasswordC
 </com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl>"""
 
 
-@pytest.fixture
-def mock() -> MockJenkins:
-    with MockJenkins(URL, users={"admin": "api-token"}) as jenkins_mock:
-        yield jenkins_mock
-
-
-@pytest.fixture
-def server(mock: MockJenkins) -> jenkins.Jenkins:
-    return jenkins.Jenkins(URL, username="admin", password="api-token")
-
-
 def test_create_node_and_read_it_back(mock: MockJenkins, server: jenkins.Jenkins) -> None:
     server.create_node(
         "builder-1",
