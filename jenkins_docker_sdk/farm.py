@@ -181,7 +181,8 @@ class _RepoReader:
         manifest_path = self.directory / MANIFEST
         raw: Any = {}
         manifest = RepoManifest()
-        if manifest_path.exists():
+        has_manifest = manifest_path.exists()
+        if has_manifest:
             before = len(self.problems)
             try:
                 raw = load_yaml(manifest_path) or {}
@@ -216,7 +217,7 @@ class _RepoReader:
             source=self.at(manifest_path, team_key) if team_key else Location(self.directory),
             team=team,
             name=name,
-            manifest=manifest_path if manifest_path.exists() else None,
+            manifest=manifest_path if has_manifest else None,
             agent=agent,
             jobs=jobs,
         )
