@@ -38,6 +38,7 @@ class Entry:
         mode: permission bits including setuid/setgid (``0o4755``).
         kind: ``file``, ``dir``, ``link`` (symlink or hard link) or ``other``.
         layer: index of the layer that holds this copy.
+        target: where a link points: a symlink's text as stored, a hard link's absolute path.
     """
 
     path: str
@@ -47,6 +48,7 @@ class Entry:
     gid: int
     kind: str
     layer: int
+    target: str = ""
 
 
 @attrs.frozen
@@ -127,7 +129,9 @@ def walk_layer(fileobj: IO[bytes], scan: Scanner | None = None) -> _Walked:
                 whiteouts.append(posixpath.join(parent, base[len(WHITEOUT) :]))
                 continue
             size = member.size if member.isreg() else 0
-            entries.append(Entry(path, size, member.mode & 0o7777, member.uid, member.gid, _kind(member), 0))
+            target = member.linkname if member.issym() else _norm(member.linkname) if member.islnk() else ""
+            mode = member.mode & 0o7777
+            entries.append(Entry(path, size, mode, member.uid, member.gid, _kind(member), 0, target))
             if scan is not None and member.isreg():
                 handle = tar.extractfile(member)
                 if handle is not None:

@@ -29,11 +29,13 @@ def to_text(report: ValidationReport) -> str:
             if finding.hint:
                 lines.append(" " * (sum(widths) + 6) + f"fix: {finding.hint}")
     lines.append("")
+    name_width = min(40, max([16, *(len(check.name) for check in report.checks)]))
     for check in report.checks:
         found = len(report.findings_of(check.name))
         verdict = "pass" if report.passed(check.name) else "FAIL"
         lines.append(
-            f"  {verdict:<4}  {check.name:<16} {check.title} ({found} finding{'' if found == 1 else 's'})"
+            f"  {verdict:<4}  {check.name:<{name_width}} {check.title}"
+            f" ({found} finding{'' if found == 1 else 's'})"
         )
     lines.append(
         f"{report.count('error')} errors, {report.count('warning')} warnings, {report.count('info')} info; "
