@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tarfile
 import time
 from collections.abc import Iterator, Mapping
@@ -225,3 +226,52 @@ def _single_file_tar(name: str, data: bytes, mode: int) -> bytes:
         info.mode = mode
         tar.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+class ImageBuildError(DockerError):
+    """A build failed: ``step`` is the failing step as the builder numbered it (``3`` of
+    ``Step 3/8``), ``log`` the build output's last lines."""
+
+    def __init__(self, message: str, step: int | None, log: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.step = step
+        self.log = log
+
+
+_STEP = re.compile(r"^Step (\d+)/\d+ :")
+
+
+def build_image(
+    client: Any, context: Path, dockerfile: Path, tag: str, *, network: str | None = None
+) -> None:
+    """Build ``dockerfile`` (inside ``context``) on the engine as ``tag``, intermediate
+    containers removed also on failure.
+
+    Raises:
+        ImageBuildError: a step failed, or the engine refused the build (its base image
+            cannot be pulled, for one).
+    """
+    import docker.errors
+
+    log: list[str] = []
+    step: int | None = None
+    try:
+        stream = client.api.build(
+            path=str(context),
+            dockerfile=str(dockerfile.relative_to(context)),
+            tag=tag,
+            rm=True,
+            forcerm=True,
+            network_mode=network,
+            decode=True,
+        )
+        for chunk in stream:
+            for line in str(chunk.get("stream", "")).splitlines():
+                log.append(line)
+                if match := _STEP.match(line):
+                    step = int(match.group(1))
+            if "error" in chunk:
+                message = str(chunk.get("errorDetail", {}).get("message") or chunk["error"]).strip()
+                raise ImageBuildError(message, step, tuple(log[-20:]))
+    except docker.errors.DockerException as exc:
+        raise ImageBuildError(str(exc), step, tuple(log[-20:])) from exc
