@@ -232,16 +232,21 @@ def _agent_user_findings(
     )
 
 
+def _run_problem(result: ProbeResult | None, not_run: str | None, what: str) -> str | None:
+    """Why a built-in probe failed to run or failed (``what``: how to name it), or ``None``."""
+    if not_run is not None:
+        return f"not run: {not_run}"
+    if result is None or result.exit_code is None:
+        return f"{what}did not finish before the probe container's timeout"
+    if result.exit_code != 0:
+        return f"{what}failed: {_first_line(result.stderr) or f'exit code {result.exit_code}'}"
+    return None
+
+
 def _workspace_findings(
     result: ProbeResult | None, not_run: str | None, settings: ProbeSettings
 ) -> Sequence[Finding]:
-    problem = None
-    if not_run is not None:
-        problem = f"not run: {not_run}"
-    elif result is None or result.exit_code is None:
-        problem = "did not finish before the probe container's timeout"
-    elif result.exit_code != 0:
-        problem = f"failed: {_first_line(result.stderr) or f'exit code {result.exit_code}'}"
+    problem = _run_problem(result, not_run, "")
     if problem is None:
         return ()
     return (
@@ -256,14 +261,12 @@ def _workspace_findings(
 
 
 def _sshd_findings(result: ProbeResult | None, not_run: str | None) -> Sequence[Finding]:
-    problem = None
-    if not_run is not None:
-        problem = f"not run: {not_run}"
-    elif result is None or result.exit_code is None:
-        problem = "sshd -T did not finish before the probe container's timeout"
-    elif result.exit_code != 0:
-        problem = f"sshd -T failed: {_first_line(result.stderr) or f'exit code {result.exit_code}'}"
-    elif re.search(r"^port 22$", result.stdout, re.MULTILINE) is None:
+    problem = _run_problem(result, not_run, "sshd -T ")
+    if (
+        problem is None
+        and result is not None
+        and re.search(r"^port 22$", result.stdout, re.MULTILINE) is None
+    ):
         ports = re.findall(r"^port (\d+)$", result.stdout, re.MULTILINE)
         problem = f"sshd listens on port {', '.join(ports) or '(none)'}, not 22"
     if problem is None:

@@ -4,8 +4,6 @@ with the right rule and location."""
 
 from __future__ import annotations
 
-import io
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 from jenkins_docker_sdk.models import Connector
 from jenkins_docker_sdk.validation import ImageValidator, ValidationReport, load_policy
 from jenkins_docker_sdk.validation.probes import PROBE_LABELS
-from tests.support.docker_harness import Harness
+from tests.support.docker_harness import Harness, image_builder
 
 pytestmark = pytest.mark.docker
 
@@ -43,20 +41,8 @@ ENTRYPOINT ["/usr/local/bin/jenkins-agent"]
 @pytest.fixture(scope="module")
 def build(docker_harness: Harness, docker_engine: docker.DockerClient) -> Iterator[Build]:
     """Build a Dockerfile body FROM the agent base (no network); images removed at the end."""
-    tags: list[str] = []
-
-    def _build(body: str) -> str:
-        tag = f"jds-test/agent-{uuid.uuid4().hex[:10]}:t"
-        dockerfile = f"FROM {docker_harness.agent_image}\n{body}\n".encode()
-        docker_engine.images.build(
-            fileobj=io.BytesIO(dockerfile), tag=tag, rm=True, forcerm=True, network_mode="none"
-        )
-        tags.append(tag)
-        return tag
-
-    yield _build
-    for tag in tags:
-        docker_engine.images.remove(tag, force=True)
+    with image_builder(docker_engine, docker_harness.agent_image, "agent") as build:
+        yield build
 
 
 @pytest.fixture(autouse=True)
