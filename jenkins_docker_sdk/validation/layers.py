@@ -189,11 +189,17 @@ def read_image(stream: IO[bytes], scan: Scanner | None = None) -> ImageArchive:
                         walked[name] = walk_layer(handle, scan)
     except (tarfile.TarError, json.JSONDecodeError, EOFError) as exc:
         raise ArchiveError(f"not a readable image archive: {exc}") from exc
-    config_name, layer_names = _manifest(blobs)
+    try:
+        config_name, layer_names = _manifest(blobs)
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise ArchiveError(f"the archive's manifest is not one the engine writes: {exc!r}") from exc
+    if not isinstance(config_name, str) or not all(isinstance(name, str) for name in layer_names):
+        raise ArchiveError("the archive's manifest names its config or layers with something else than paths")
     config = blobs.get(config_name)
     if not isinstance(config, dict):
         raise ArchiveError(f"image config {config_name} missing from the archive")
-    diff_ids = list(config.get("rootfs", {}).get("diff_ids", []))
+    rootfs = config.get("rootfs")
+    diff_ids = [str(d) for d in rootfs.get("diff_ids") or ()] if isinstance(rootfs, dict) else []
     layers: list[Layer] = []
     scanned: list[tuple[Any, ...]] = []
     for index, name in enumerate(layer_names):
