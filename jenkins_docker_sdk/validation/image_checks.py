@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from jenkins_docker_sdk.validation.dockerfile_checks import is_secret_name
+from jenkins_docker_sdk.validation.dockerfile_checks import is_public_key_fingerprint, is_secret_name
 from jenkins_docker_sdk.validation.findings import Check, Finding, ValidationReport, redact
 from jenkins_docker_sdk.validation.layers import Entry, ImageArchive, Layer, merge, read_image, wasted_bytes
 from jenkins_docker_sdk.validation.secret_rules import Hit, scan_file
@@ -78,7 +78,7 @@ def secret_file_findings(image: ImageArchive, view: dict[str, Entry]) -> Iterato
 def secret_env_findings(config: dict[str, Any]) -> Iterator[Finding]:
     for item in (config.get("config") or {}).get("Env") or ():
         name, _, value = str(item).partition("=")
-        if value and is_secret_name(name):
+        if value and is_secret_name(name) and not is_public_key_fingerprint(name, value):
             yield _finding(
                 SECRET_CONFIG_ENV,
                 f"ENV {name} holds a value that looks secret: {redact(value)}",

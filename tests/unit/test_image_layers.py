@@ -299,3 +299,12 @@ def test_a_manifest_of_the_wrong_shape_is_an_archive_error(manifest: bytes) -> N
         add(tar, "manifest.json", manifest)
     with pytest.raises(ArchiveError):
         read_image(io.BytesIO(buffer.getvalue()))
+
+
+def test_a_public_key_fingerprint_in_env_is_not_a_secret() -> None:
+    env = (
+        "GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D",
+        "DEPLOY_TOKEN=A035C8C19219BA821ECEA86B64E628F8D684696D",
+    )
+    report = check_image("img", archive([[("a", b"1", 0o644)]], env=env))
+    assert [f.path for f in report.findings_of("secret-config-env")] == ["config:Env:DEPLOY_TOKEN"]
