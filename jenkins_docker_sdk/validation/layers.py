@@ -187,7 +187,7 @@ def read_image(stream: IO[bytes], scan: Scanner | None = None) -> ImageArchive:
                         blobs[name] = _read_json(handle, name)
                     else:
                         walked[name] = walk_layer(handle, scan)
-    except (tarfile.TarError, json.JSONDecodeError, EOFError) as exc:
+    except (tarfile.TarError, ValueError, EOFError) as exc:  # ValueError: bad JSON or its encoding
         raise ArchiveError(f"not a readable image archive: {exc}") from exc
     try:
         config_name, layer_names = _manifest(blobs)
