@@ -9,6 +9,7 @@ A job may bind a credential that its own team declares (in any of the team's
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 
 from jenkins_docker_sdk.errors import Location, Problem
@@ -16,6 +17,10 @@ from jenkins_docker_sdk.models import Credential, CredentialType, FarmSettings, 
 
 #: Types ``git(credentialsId: ...)`` can clone with.
 GIT_TYPES: tuple[CredentialType, ...] = ("username_password", "ssh_key")
+#: Shell tracing: ``set -x`` / ``set -o xtrace`` anywhere, or a ``#!`` line with an ``x`` option.
+_TRACING = re.compile(
+    r"(?:^|[\s;&|(])set\s+(?:-[A-Za-z]*x[A-Za-z]*|-o\s+xtrace)\b|\A#![^\n]*\s-[A-Za-z]*x", re.MULTILINE
+)
 
 
 def check_credentials(settings: FarmSettings, repos: Sequence[TeamRepo]) -> list[Problem]:
@@ -73,6 +78,17 @@ def _unique(credentials: Iterable[Credential], problems: list[Problem], where: s
 
 def _check_job(job: JobSpec, team: dict[str, Credential], farm: dict[str, Credential]) -> list[Problem]:
     problems = []
+    if job.credentials:
+        for number, step in enumerate(job.steps, 1):
+            if _TRACING.search(step):
+                problems.append(
+                    Problem(
+                        f"step {number} of job {job.full_name!r} turns on shell tracing (set -x) while "
+                        "credentials are bound: commands using them would be echoed to the build log",
+                        job.source,
+                        "remove set -x / -x from the step (jds already runs bound steps untraced)",
+                    )
+                )
     for index, binding in enumerate(job.credentials):
         where = job.credential_sources[index] if index < len(job.credential_sources) else job.source
         problem = _check_use(job, binding.id, (binding.type,), team, farm, where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import yaml
 from jenkins_docker_sdk import Farm
 from jenkins_docker_sdk.credentials.casc import casc_entry
 from jenkins_docker_sdk.credentials.fields import FIELDS, check_unique, variable
-from jenkins_docker_sdk.errors import InputError
+from jenkins_docker_sdk.errors import FarmError, InputError
 from jenkins_docker_sdk.models import Credential
 from jenkins_docker_sdk.render import Renderer
 
@@ -108,3 +109,27 @@ def test_ids_whose_variables_collide_are_refused() -> None:
     with pytest.raises(InputError, match="both take their values from variables named A_B_"):
         check_unique([Credential(id="a-b", type="string", scope="global"),
                       Credential(id="a.b", type="string", scope="global")])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["set -x", "make && set -ex", "set -o xtrace", "#!/bin/bash -xe\nmake", "(set -x; make)"],
+)
+def test_tracing_steps_are_refused_with_credentials(tmp_path: Path, step: str) -> None:
+    manifest = (
+        "credentials:\n  - {id: t, type: string}\njobs:\n  - name: b\n"
+        f"    steps: [{json.dumps(step)}]\n"
+        "    credentials:\n      - {id: t, type: string, variable: T}\n"
+    )
+    with pytest.raises(FarmError, match="turns on shell tracing"):
+        Farm.from_path(_farm(tmp_path, "", manifest))
+
+
+@pytest.mark.parametrize("step", ["make set-x", "echo 'reset -x'", "#!/bin/sh -e\nmake", "offset -x"])
+def test_steps_that_do_not_trace_are_accepted(tmp_path: Path, step: str) -> None:
+    manifest = (
+        "credentials:\n  - {id: t, type: string}\njobs:\n  - name: b\n"
+        f"    steps: [{json.dumps(step)}]\n"
+        "    credentials:\n      - {id: t, type: string, variable: T}\n"
+    )
+    assert Farm.from_path(_farm(tmp_path, "", manifest)).jobs[0].steps == (step,)
