@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from jenkins_docker_sdk.credentials import commands as credential_commands
+from jenkins_docker_sdk.credentials.masking import MASKER
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
 from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.labels import LabelExpression
@@ -418,6 +420,10 @@ def schema(which: str) -> None:
     _print_json(schemas if which == "all" else schemas[which])
 
 
+cli.add_command(credential_commands.credentials)
+cli.add_command(credential_commands.audit)
+
+
 class _StderrHandler(logging.Handler):
     """Library log records as ``warning: ...`` lines on the current stderr."""
 
@@ -451,15 +457,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return EXIT_INPUT
     except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {MASKER.mask(str(exc))}", err=True)
         return EXIT_INPUT
     except JenkinsDockerSDKError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {MASKER.mask(str(exc))}", err=True)
         return EXIT_FAILED
     except Exception as exc:
         if "--debug" in args:
             traceback.print_exc()
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        text = MASKER.mask(f"{type(exc).__name__}: {exc}")
+        click.echo(f"internal error: {text} (rerun with --debug)", err=True)
         return EXIT_INTERNAL
     return code if isinstance(code, int) else 0
 

@@ -100,6 +100,12 @@ class SecretMasker:
         pattern = self._compiled()
         return pattern is not None and pattern.search(text) is not None
 
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Where known secret forms are in ``text``: ``(start, end)`` of each."""
+        pattern = self._compiled()
+        if pattern is not None:
+            yield from (match.span() for match in pattern.finditer(text))
+
     def mask(self, text: str) -> str:
         """``text`` with every known secret form replaced by ``****``."""
         pattern = self._compiled()
@@ -151,7 +157,9 @@ def install(masker: SecretMasker | None = None) -> MaskingFilter:
         logger = logging.getLogger(name)
         targets: list[logging.Filterer] = [logger, *logger.handlers]
         for target in targets:
-            existing = next((f for f in target.filters if isinstance(f, MaskingFilter)), None)
+            existing = next(
+                (f for f in target.filters if isinstance(f, MaskingFilter) and f.masker is masker), None
+            )
             if existing is None:
                 existing = MaskingFilter(masker)
                 target.addFilter(existing)
