@@ -31,22 +31,26 @@ def credentials() -> None:
               help="The environment variable holding the user's API token.")  # fmt: skip
 @click.option("--values-from", "values_from", metavar="SOURCE", default="env", show_default=True,
               help="Where the values are: env, stdin (or -), or file:PATH (YAML of NAME: value)")  # fmt: skip
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Retries of a request that failed with a 5xx or a connection error.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def sync(farm: Path, url: str, user: str | None, token_env: str, values_from: str, as_json: bool) -> None:
+def sync(
+    farm: Path, url: str, user: str | None, token_env: str, values_from: str, retries: int, as_json: bool
+) -> None:
     """Create or update FARM's declared credentials in the controller's stores.
 
     Global credentials (farm.yml) go to the system store, team credentials to the team
     folder's store. Every value is read from SOURCE and checked before anything is sent:
     a missing one is an error (exit 2) naming its variable.
     """
-    from jenkins_docker_sdk.clients import JenkinsClient
+    from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
     from jenkins_docker_sdk.credentials.sources import parse_source
     from jenkins_docker_sdk.credentials.sync import farm_credentials, sync_credentials
     from jenkins_docker_sdk.models import Farm
 
     loaded = Farm.from_path(farm)
     source = parse_source(values_from)
-    client = JenkinsClient.from_env(url, user=user, token_env=token_env)
+    client = JenkinsClient.from_env(url, user=user, token_env=token_env, retry=RetryPolicy(retries=retries))
     done = sync_credentials(farm_credentials(loaded), source, client)
     if as_json:
         rows = [{"credential": d.key, "store": d.store or "system", "action": d.action} for d in done]
