@@ -107,8 +107,8 @@ def _masker(values_from: str, farm: Path | None) -> masking.SecretMasker:
                 value = source.get(variable(credential, field))
                 if value is not None and field.secret:
                     values.append(value)
-    elif isinstance(source, MappingSource):
-        values.extend(source.values.values())
+    elif isinstance(source, MappingSource):  # every value but user names, which are no secrets
+        values.extend(v for k, v in source.values.items() if not k.endswith("_USERNAME"))
     else:
         raise InputError.at("--values-from env needs --farm: the environment holds more than credentials")
     masker = masking.SecretMasker()

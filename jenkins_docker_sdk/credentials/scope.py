@@ -19,7 +19,9 @@ from jenkins_docker_sdk.models import Credential, CredentialType, FarmSettings, 
 GIT_TYPES: tuple[CredentialType, ...] = ("username_password", "ssh_key")
 #: Shell tracing: ``set -x`` / ``set -o xtrace`` anywhere, or a ``#!`` line with an ``x`` option.
 _TRACING = re.compile(
-    r"(?:^|[\s;&|(])set\s+(?:-[A-Za-z]*x[A-Za-z]*|-o\s+xtrace)\b|\A#![^\n]*\s-[A-Za-z]*x", re.MULTILINE
+    r"(?:^|[\s;&|(])set(?:\s+[-+][A-Za-z]+)*?\s+(?:-[A-Za-z]*x[A-Za-z]*|-o\s+xtrace)\b"
+    r"|\A#![^\n]*\s-[A-Za-z]*x",
+    re.MULTILINE,
 )
 
 

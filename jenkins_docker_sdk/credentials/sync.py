@@ -18,6 +18,7 @@ from jenkins_docker_sdk.credentials import masking
 from jenkins_docker_sdk.credentials.sources import ValueSource
 from jenkins_docker_sdk.credentials.storexml import credential_xml
 from jenkins_docker_sdk.credentials.values import read_values
+from jenkins_docker_sdk.errors import JenkinsNotFoundError
 from jenkins_docker_sdk.models import Credential, Farm
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,20 @@ def sync_credentials(
         for values in all_values:
             credential = values.credential
             xml = credential_xml(values)
-            if stores.create_credential(credential.store, xml):
-                action: Literal["created", "updated"] = "created"
-            else:
+            try:
+                created = stores.create_credential(credential.store, xml)
+            except JenkinsNotFoundError as error:
+                if not credential.store:
+                    raise
+                raise JenkinsNotFoundError(
+                    f"{error}: folder {credential.store} is not on the controller (jds apply creates "
+                    "the team folders; run it first)",
+                    method=error.method,
+                    url=error.url,
+                    status=404,
+                ) from None
+            action: Literal["created", "updated"] = "created"
+            if not created:
                 stores.update_credential(credential.store, credential.id, xml)
                 action = "updated"
             log.info("credential %s %s in %s", credential.key, action, credential.store or "the system store")

@@ -113,7 +113,15 @@ def test_ids_whose_variables_collide_are_refused() -> None:
 
 @pytest.mark.parametrize(
     "step",
-    ["set -x", "make && set -ex", "set -o xtrace", "#!/bin/bash -xe\nmake", "(set -x; make)"],
+    [
+        "set -x",
+        "make && set -ex",
+        "set -o xtrace",
+        "#!/bin/bash -xe\nmake",
+        "(set -x; make)",
+        "set -e -x",
+        "set +e -o xtrace",
+    ],
 )
 def test_tracing_steps_are_refused_with_credentials(tmp_path: Path, step: str) -> None:
     manifest = (

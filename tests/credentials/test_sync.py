@@ -128,6 +128,7 @@ def test_a_folder_that_does_not_exist_is_a_masked_jenkins_error(
         sync_credentials(farm_credentials(example_farm), MappingSource(canaries), _client(), masker=masker)
     assert caught.value.status == 404
     assert "credentials store of folder platform" in str(caught.value)
+    assert "jds apply creates the team folders" in str(caught.value)
     assert CANARY not in str(caught.value)
 
 
