@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from jenkins_docker_sdk.credentials import commands as credential_commands
-from jenkins_docker_sdk.credentials.masking import MASKER
+from jenkins_docker_sdk.credentials.masking import MASKER, MaskingFilter
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
 from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.labels import LabelExpression
@@ -435,7 +435,9 @@ def _log_to_stderr(level: int) -> None:
     logger = logging.getLogger("jenkins_docker_sdk")
     logger.setLevel(level)
     if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
-        logger.addHandler(_StderrHandler())
+        handler = _StderrHandler()
+        handler.addFilter(MaskingFilter())  # every SDK record printed goes through it
+        logger.addHandler(handler)
 
 
 def _print_json(data: Any) -> None:

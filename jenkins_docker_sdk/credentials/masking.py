@@ -88,6 +88,9 @@ class SecretMasker:
     def __len__(self) -> int:
         return len(self._needles)
 
+    def __bool__(self) -> bool:  # an empty masker is still a masker (``masker or MASKER``)
+        return True
+
     def _compiled(self) -> re.Pattern[str] | None:
         with self._lock:
             if self._pattern is None and self._needles:
@@ -127,7 +130,7 @@ class MaskingFilter(logging.Filter):
 
     def __init__(self, masker: SecretMasker | None = None) -> None:
         super().__init__()
-        self.masker = masker or MASKER
+        self.masker = masker if masker is not None else MASKER
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not len(self.masker):
@@ -149,7 +152,7 @@ def install(masker: SecretMasker | None = None) -> MaskingFilter:
     A logger's filters see only the records made on that logger, so each one gets the filter;
     call this again after importing more of the SDK (the SDK calls it whenever it reads values).
     """
-    masker = masker or MASKER
+    masker = masker if masker is not None else MASKER
     manager = logging.Logger.manager
     names = [LOGGER, *(n for n in manager.loggerDict if n.startswith(LOGGER + "."))]
     installed = None
@@ -173,7 +176,7 @@ def mask_exception(exc: BaseException, masker: SecretMasker | None = None) -> Ba
 
     Returns ``exc`` (same type, so callers and the CLI still tell errors apart).
     """
-    masker = masker or MASKER
+    masker = masker if masker is not None else MASKER
     exc.args = tuple(_masked(arg, masker) for arg in exc.args)
     for name, value in list(vars(exc).items()):
         exc.__dict__[name] = _masked(value, masker)
@@ -216,7 +219,7 @@ def masked_errors(masker: SecretMasker | None = None) -> Iterator[None]:
     An exception whose text, or whose chain of causes, holds a secret is masked in place and
     loses its causes; others pass unchanged. Ctrl-C and exits pass untouched.
     """
-    masker = masker or MASKER
+    masker = masker if masker is not None else MASKER
     try:
         yield
     except (KeyboardInterrupt, SystemExit, GeneratorExit):

@@ -65,7 +65,7 @@ def sync_credentials(
         InputError: a value is missing or malformed (nothing was sent).
         JenkinsError: the controller refused a request (the credentials before it were written).
     """
-    masker = masker or masking.MASKER
+    masker = masker if masker is not None else masking.MASKER
     with masking.masked_errors(masker):
         all_values = read_values(credentials, source, masker)
         done = []

@@ -45,7 +45,7 @@ def read_values(
         InputError: variables missing from the source, a keystore that is not base64, or two
             credentials whose variables collide; nothing is returned then.
     """
-    masker = masker or masking.MASKER
+    masker = masker if masker is not None else masking.MASKER
     credentials = list(credentials)
     check_unique(credentials)
     problems: list[Problem] = []

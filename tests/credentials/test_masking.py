@@ -174,3 +174,15 @@ def test_errors_without_a_secret_pass_unchanged() -> None:
     with pytest.raises(ValueError, match="nothing here") as caught, masked_errors(masker):
         failing()
     assert caught.value is original
+
+
+def test_the_cli_handler_masks_records_of_loggers_made_later(capsys: pytest.CaptureFixture[str]) -> None:
+    from jenkins_docker_sdk.cli import main
+    from jenkins_docker_sdk.credentials.masking import MASKER
+
+    assert main(["schema", "farm"]) == 0  # sets the CLI's stderr handler up
+    MASKER.add("canary-Secret-7")
+    logging.getLogger(f"jenkins_docker_sdk.made_later_{id(capsys)}").warning("got canary-Secret-7")
+    err = capsys.readouterr().err
+    assert "got ****" in err
+    assert "canary-Secret-7" not in err
