@@ -91,7 +91,9 @@ def test_canaries_stay_out_of_outputs_logs_errors_and_requests(
         jenkins.fail("POST", "/credentials/store/system/", status=500, times=None, body=echo)
         assert main(sync) == 1
         jenkins.clear_faults()
-        monkeypatch.setattr("sys.stdin", io.StringIO(yaml.safe_dump({"REGISTRY_PULL_PASSWORD": "cAnArY-stdin-only"})))
+        monkeypatch.setattr(
+            "sys.stdin", io.StringIO(yaml.safe_dump({"REGISTRY_PULL_PASSWORD": "cAnArY-stdin-only"}))
+        )
         assert main([*sync[:-2], "--values-from", "stdin"]) == 2
 
         injector = CredentialInjector(masker=SecretMasker())
