@@ -141,3 +141,17 @@ def test_steps_that_do_not_trace_are_accepted(tmp_path: Path, step: str) -> None
         "    credentials:\n      - {id: t, type: string, variable: T}\n"
     )
     assert Farm.from_path(_farm(tmp_path, "", manifest)).jobs[0].steps == (step,)
+
+
+@pytest.mark.parametrize(
+    "name", ["PATH", "WORKSPACE", "BUILD_URL", "JOB_NAME", "NODE_NAME", "CI", "CHANGE_ID", "RUN_DISPLAY_URL",
+             "GIT_PREVIOUS_COMMIT", "JENKINS_SECRET"],
+)  # fmt: skip
+def test_variables_jenkins_sets_are_refused(name: str) -> None:
+    from jenkins_docker_sdk import names
+
+    assert names.variable_name(name) == f"{name} is set by Jenkins itself; choose a name of your own"
+    assert names.variable_name("DEPLOY_TOKEN") is None
+    assert names.variable_name("LD_PRELOAD") == (
+        "LD_PRELOAD changes how every program of the build runs; choose a name of your own"
+    )
