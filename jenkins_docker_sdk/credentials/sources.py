@@ -60,35 +60,45 @@ class MappingSource:
         return self.values.get(name) or None
 
 
-def FileSource(path: Path) -> MappingSource:
-    """Values from a YAML file of ``NAME: value`` pairs (block scalars for keys and certificates).
+@attrs.define
+class FileSource(MappingSource):
+    """Values from a YAML file of ``NAME: value`` pairs (block scalars for keys and certificates)."""
 
-    Raises:
-        InputError: the file is missing, not YAML, not a mapping of strings, or readable by
-            others than its owner (the message names the file and line, never a value).
-    """
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise InputError.at(f"cannot read the value file: {exc.strerror}", Location(path)) from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise InputError.at(
-            f"the value file is readable by others (mode {stat.S_IMODE(mode):04o})",
-            Location(path),
-            f"chmod 600 {path}",
-        )
-    return _mapping(load_yaml(path), path, str(path))
+    @classmethod
+    def from_path(cls, path: Path) -> FileSource:
+        """Read ``path``.
+
+        Raises:
+            InputError: the file is missing, not YAML, not a mapping of strings, or readable by
+                others than its owner (the message names the file and line, never a value).
+        """
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            raise InputError.at(f"cannot read the value file: {exc.strerror}", Location(path)) from None
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise InputError.at(
+                f"the value file is readable by others (mode {stat.S_IMODE(mode):04o})",
+                Location(path),
+                f"chmod 600 {path}",
+            )
+        return cls(_mapping(load_yaml(path), path), str(path))
 
 
-def StdinSource(stream: TextIO | None = None) -> MappingSource:
-    """Values from YAML ``NAME: value`` pairs on stdin (read once, when the source is made)."""
-    path = Path("<stdin>")
-    return _mapping(parse_yaml((stream or sys.stdin).read(), path), path, "stdin")
+@attrs.define
+class StdinSource(MappingSource):
+    """Values from YAML ``NAME: value`` pairs on stdin."""
+
+    @classmethod
+    def read(cls, stream: TextIO | None = None) -> StdinSource:
+        """Read the whole of ``stream`` (default: ``sys.stdin``) once."""
+        path = Path("<stdin>")
+        return cls(_mapping(parse_yaml((stream or sys.stdin).read(), path), path), "stdin")
 
 
-def _mapping(data: object, path: Path, origin: str) -> MappingSource:
+def _mapping(data: object, path: Path) -> dict[str, str]:
     if data is None:
-        return MappingSource({}, origin)
+        return {}
     if not isinstance(data, dict):
         raise InputError.at("the values must be a mapping of NAME: value", Location(path))
     positions = getattr(data, "positions", {})
@@ -102,7 +112,7 @@ def _mapping(data: object, path: Path, origin: str) -> MappingSource:
     ]
     if problems:
         raise InputError(problems)
-    return MappingSource(dict(data), origin)
+    return dict(data)
 
 
 def parse_source(spec: str, *, stdin: TextIO | None = None) -> ValueSource:
@@ -114,9 +124,9 @@ def parse_source(spec: str, *, stdin: TextIO | None = None) -> ValueSource:
     if spec == "env":
         return EnvSource()
     if spec in ("stdin", "-"):
-        return StdinSource(stdin)
+        return StdinSource.read(stdin)
     if spec.startswith("file:"):
-        return FileSource(Path(spec[5:]))
+        return FileSource.from_path(Path(spec[5:]))
     raise InputError.at(
         f"unknown value source {spec!r}",
         hint="accepted: env, stdin (or -), file:PATH (a YAML file of NAME: value)",

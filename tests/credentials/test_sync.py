@@ -151,9 +151,9 @@ def test_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     values = tmp_path / "values.yml"
     values.write_text("A_SECRET: one\nB_PRIVATE_KEY: |\n  -----BEGIN\n  line\n")
     values.chmod(0o600)
-    assert FileSource(values).get("B_PRIVATE_KEY") == "-----BEGIN\nline\n"
+    assert FileSource.from_path(values).get("B_PRIVATE_KEY") == "-----BEGIN\nline\n"
     assert parse_source(f"file:{values}").get("A_SECRET") == "one"
-    assert StdinSource(io.StringIO("A_SECRET: two\n")).get("A_SECRET") == "two"
+    assert StdinSource.read(io.StringIO("A_SECRET: two\n")).get("A_SECRET") == "two"
     assert parse_source("-", stdin=io.StringIO("X: y\n")).get("X") == "y"
     monkeypatch.setenv("JDS_TEST_VALUE", "three")
     assert EnvSource().get("JDS_TEST_VALUE") == "three"
@@ -167,10 +167,10 @@ def test_bad_sources_are_input_errors(tmp_path: Path) -> None:
     values.write_text("A: 1\nB: s3cr3t-value\n")
     values.chmod(0o644)
     with pytest.raises(InputError, match="readable by others"):
-        FileSource(values)
+        FileSource.from_path(values)
     values.chmod(0o600)
     with pytest.raises(InputError, match=r"values.yml:1:1: 'A': a value must be a string") as caught:
-        FileSource(values)
+        FileSource.from_path(values)
     assert "s3cr3t" not in str(caught.value)
     with pytest.raises(InputError, match="accepted: env, stdin"):
         parse_source("vault:kv/x")
