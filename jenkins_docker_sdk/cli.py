@@ -62,12 +62,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="Output directory.")
 @_json_option
 @_workers_option
-def render(farm: Path, out: Path, as_json: bool, workers: int) -> None:
+@click.option(
+    "--values-from", metavar="SOURCE", help="Also refuse output holding a credential value from SOURCE."
+)
+def render(farm: Path, out: Path, as_json: bool, workers: int, values_from: str | None) -> None:
     """Render the Job DSL seed, Jenkinsfiles, config.xml and cloud configs of FARM into OUT.
 
-    OUT is replaced as a whole, and only when everything rendered.
+    OUT is replaced as a whole, and only when everything rendered and no secret is in it.
     """
-    loaded, result = render_path(farm, out, workers=workers)
+    check = credential_commands.value_audit(values_from) if values_from else None
+    loaded, result = render_path(farm, out, workers=workers, before_swap=check)
     if as_json:
         _print_json({**result.report, "out": str(out), "written": result.files})
         return

@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,12 @@ def render_farm(farm: Farm, out: Path, renderer: Renderer | None = None) -> Rend
 
 
 def render_path(
-    root: Path, out: Path, *, workers: int = 0, templates: Path | None = None
+    root: Path,
+    out: Path,
+    *,
+    workers: int = 0,
+    templates: Path | None = None,
+    before_swap: Callable[[Farm, Path], None] | None = None,
 ) -> tuple[Farm, RenderResult]:
     """Discover the farm under ``root`` and render it into ``out``, in one pass.
 
@@ -81,6 +86,9 @@ def render_path(
         workers: as for :func:`~jenkins_docker_sdk.farm.load_farm`; 0: one per core for a
             large farm.
         templates: a directory of templates to use instead of the shipped ones.
+        before_swap: called with the farm and the staging directory once everything is
+            written, before it replaces ``out``; an exception keeps ``out`` as it was
+            (``jds render --values-from`` audits the output for credential values here).
 
     Raises:
         FarmError: the farm has problems (nothing is written).
@@ -108,6 +116,8 @@ def render_path(
             raise AuditError(findings)
         report = build_report(farm, hashes)
         _write_text(staging, REPORT, report_text(report))
+        if before_swap is not None:
+            before_swap(farm, staging)
     return farm, RenderResult(out=out, files=len(hashes) + 1, report=report)
 
 

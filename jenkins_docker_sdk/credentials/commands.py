@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from jenkins_docker_sdk.credentials import masking
+
+if TYPE_CHECKING:
+    from jenkins_docker_sdk.credentials.sources import ValueSource
+    from jenkins_docker_sdk.models import Farm
 
 _values_option = click.option(
     "--values-from",
@@ -93,26 +99,54 @@ def audit(ctx: click.Context, out: Path, values_from: str | None, farm: Path | N
 
 def _masker(values_from: str, farm: Path | None) -> masking.SecretMasker:
     """The values to look for: those of FARM's credentials in the source, or all of a file/stdin."""
-    from jenkins_docker_sdk.credentials.fields import FIELDS, variable
     from jenkins_docker_sdk.credentials.sources import MappingSource, parse_source
-    from jenkins_docker_sdk.credentials.sync import farm_credentials
     from jenkins_docker_sdk.errors import InputError
     from jenkins_docker_sdk.models import Farm
 
     source = parse_source(values_from)
-    values: list[str] = []
     if farm is not None:
-        for credential in farm_credentials(Farm.from_path(farm)):
-            for field in FIELDS[credential.type]:
-                value = source.get(variable(credential, field))
-                if value is not None and field.secret:
-                    values.append(value)
-    elif isinstance(source, MappingSource):  # every value but user names, which are no secrets
-        values.extend(v for k, v in source.values.items() if not k.endswith("_USERNAME"))
-    else:
+        return _farm_masker(source, Farm.from_path(farm))
+    if not isinstance(source, MappingSource):
         raise InputError.at("--values-from env needs --farm: the environment holds more than credentials")
+    values = [v for k, v in source.values.items() if not k.endswith("_USERNAME")]  # user names are no secrets
     masker = masking.SecretMasker()
     masker.update(values)
     masking.MASKER.update(values)  # these values are masked in logs and errors too
     masking.install()
     return masker
+
+
+def _farm_masker(source: ValueSource, farm: Farm) -> masking.SecretMasker:
+    """A masker of the secret values ``source`` holds for ``farm``'s declared credentials."""
+    from jenkins_docker_sdk.credentials.fields import FIELDS, variable
+    from jenkins_docker_sdk.credentials.sync import farm_credentials
+
+    values = [
+        value
+        for credential in farm_credentials(farm)
+        for field in FIELDS[credential.type]
+        if field.secret and (value := source.get(variable(credential, field))) is not None
+    ]
+    masker = masking.SecretMasker()
+    masker.update(values)
+    masking.MASKER.update(values)
+    masking.install()
+    return masker
+
+
+def value_audit(values_from: str) -> Callable[[Farm, Path], None]:
+    """For ``jds render --values-from``: a check of the staged output for the farm's values.
+
+    The source is opened now (stdin is read once); the check runs when the farm is known.
+    """
+    from jenkins_docker_sdk.credentials.audit import AuditError, audit_directory
+    from jenkins_docker_sdk.credentials.sources import parse_source
+
+    source = parse_source(values_from)
+
+    def check(farm: Farm, staging: Path) -> None:
+        findings = audit_directory(staging, _farm_masker(source, farm))
+        if findings:
+            raise AuditError(findings)
+
+    return check

@@ -114,3 +114,31 @@ def test_render_farm_audits_too(tmp_path: Path) -> None:
     with pytest.raises(AuditError, match="secret"):
         render_farm(Farm.from_path(_farm_with_secret_step(tmp_path)), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_render_with_values_refuses_output_holding_one(
+    tmp_path: Path, rendered: Path, workers: int, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    farm = tmp_path / "farm"
+    shutil.copytree(EXAMPLE_FARM, farm)
+    manifest = farm / "teamA/node-web/jenkins-docker.yml"
+    data = yaml.safe_load(manifest.read_text())
+    data["jobs"][0]["description"] = "token: cAnArY-in-a-description"  # pasted by mistake
+    manifest.write_text(yaml.safe_dump(data))
+    before = {p: p.read_bytes() for p in rendered.rglob("*") if p.is_file()}
+    monkeypatch.setenv("TEAMA__TEAMA_NPM_TOKEN_SECRET", "cAnArY-in-a-description")
+    monkeypatch.setenv("TEAMA__TEAMA_GIT_USERNAME", "teamA")  # user names are not looked for
+
+    code = main(["render", str(farm), "-o", str(rendered), "--workers", str(workers), "--values-from", "env"])
+
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "2 secret(s) in the rendered output; nothing was written" in err
+    assert "jobs/teamA/web-build.config.xml:" in err
+    assert "jobs/seed.groovy:" in err
+    assert "a credential value from the value source" in err
+    assert "cAnArY" not in err
+    assert {p: p.read_bytes() for p in rendered.rglob("*") if p.is_file()} == before
+    assert main(["render", str(EXAMPLE_FARM), "-o", str(rendered), "--values-from", "env"]) == 0
