@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -202,6 +203,10 @@ def test_cli_sync_from_a_file(
     assert "16 credentials synced" in out
     assert CANARY not in out + err
     assert len(mock.credentials) == 16
+    assert main([*args, "--values-from", f"file:{values}", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["credentials"]
+    assert {"credential": "teamB/teamB-git", "store": "teamB", "action": "updated"} in rows
+    assert {"credential": "registry-pull", "store": "system", "action": "updated"} in rows
 
 
 def test_cli_sync_with_a_missing_value_exits_2(
