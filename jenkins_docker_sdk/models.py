@@ -20,6 +20,13 @@ Connector = Literal["jnlp", "ssh", "attach"]
 Mode = Literal["exclusive", "normal"]
 CredentialType = Literal["string", "username_password", "ssh_key", "file", "certificate"]
 CredentialScope = Literal["folder", "global"]
+CREDENTIAL_TYPES: tuple[CredentialType, ...] = (
+    "string",
+    "username_password",
+    "ssh_key",
+    "file",
+    "certificate",
+)
 
 CONNECTORS: tuple[Connector, ...] = ("jnlp", "ssh", "attach")
 
@@ -153,12 +160,20 @@ class Credential:
     """
 
     id: str = attrs.field(validator=_checked(names.credential_id))
-    type: CredentialType
-    scope: CredentialScope = "folder"
+    type: CredentialType = attrs.field(validator=attrs.validators.in_(CREDENTIAL_TYPES))
+    scope: CredentialScope = attrs.field(
+        default="folder", validator=attrs.validators.in_(("folder", "global"))
+    )
     team: str | None = attrs.field(default=None, validator=_checked(names.item_name))
-    description: str = ""
+    description: str = attrs.field(default="", validator=_checked(names.printable))
     shared: bool = False
     source: Location | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.scope == "folder") != (self.team is not None):
+            raise ValueError(f"credential {self.id!r}: a folder credential has a team, a global one none")
+        if self.shared and self.scope != "global":
+            raise ValueError(f"credential {self.id!r}: only a global credential can be shared")
 
     @property
     def store(self) -> str:

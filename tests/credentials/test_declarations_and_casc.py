@@ -155,3 +155,16 @@ def test_variables_jenkins_sets_are_refused(name: str) -> None:
     assert names.variable_name("LD_PRELOAD") == (
         "LD_PRELOAD changes how every program of the build runs; choose a name of your own"
     )
+
+
+def test_credential_models_built_in_code_are_checked_too() -> None:
+    with pytest.raises(ValueError, match="a credential id is"):
+        Credential(id="bad id", type="string", team="t")
+    with pytest.raises(ValueError, match="'type' must be in"):
+        Credential(id="c", type="password", team="t")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="a folder credential has a team"):
+        Credential(id="c", type="string")
+    with pytest.raises(ValueError, match="only a global credential can be shared"):
+        Credential(id="c", type="string", team="t", shared=True)
+    with pytest.raises(ValueError, match="control characters"):
+        Credential(id="c", type="string", scope="global", description="a\nb")
