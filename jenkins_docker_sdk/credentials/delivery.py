@@ -16,6 +16,7 @@ Labels are never used. Every value is registered with the masker on the way in.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +34,17 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 #: Label on every Swarm secret the SDK creates; its value is the owner (a service name).
 OWNER_LABEL = "io.jenkins-docker-sdk.secret-owner"
 READY = ".ready"  # written last: the agent command waits for it
+_SWARM_NAME_MAX = 64
+
+
+def swarm_secret_name(owner: str, name: str) -> str:
+    """The Swarm secret's name: ``<owner>-<name>``, or a hash of the owner when that is longer
+    than the 64 characters Swarm accepts (the secrets are found again by label, not name)."""
+    full = f"{owner}-{name}"
+    if len(full) <= _SWARM_NAME_MAX:
+        return full
+    digest = hashlib.sha256(owner.encode("utf-8")).hexdigest()[:12]
+    return f"{digest}-{name}"[:_SWARM_NAME_MAX]
 
 
 class DeliveryRefused(JenkinsDockerSDKError):
@@ -144,7 +156,7 @@ class SecretDelivery:
         with masking.masked_errors(self.masker):
             for secret in secrets:
                 self.masker.add(secret.value)
-                name = f"{owner}-{secret.name}"
+                name = swarm_secret_name(owner, secret.name)
                 secret_id = docker_adapter.create_swarm_secret(
                     self.client, name, secret.value.reveal().encode("utf-8"), labels
                 )

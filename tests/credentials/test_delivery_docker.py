@@ -146,3 +146,13 @@ def test_secret_names_are_checked() -> None:
         with pytest.raises(ValueError, match="secret name"):
             AgentSecret(bad, "value-1234")
     assert repr(AgentSecret("ok", "value-1234")) == "AgentSecret(name='ok', value=Secret('****'))"
+
+
+def test_swarm_secret_names_fit_in_64_characters() -> None:
+    from jenkins_docker_sdk.credentials.delivery import swarm_secret_name
+
+    assert swarm_secret_name("agent-1", "jnlp-secret") == "agent-1-jnlp-secret"
+    long = swarm_secret_name("jds-" + "x" * 60, "registry-password")
+    assert len(long) <= 64
+    assert long.endswith("-registry-password")
+    assert long != swarm_secret_name("jds-" + "y" * 60, "registry-password")
