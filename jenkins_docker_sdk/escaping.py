@@ -191,3 +191,27 @@ def yaml_value(value: Any) -> YamlValue:
     if isinstance(value, Sequence):
         return YamlValue("[" + ", ".join(yaml_value(v) for v in value) + "]")
     raise RenderError(f"no YAML value for a {type(value).__name__}")
+
+
+class CascPlaceholder(str):
+    """A ``${VAR}`` that Configuration-as-Code must resolve: :func:`casc_value` keeps its ``${``."""
+
+    __slots__ = ()
+
+
+def casc_value(value: Any) -> YamlValue:
+    """:func:`yaml_value` for Configuration-as-Code files: JCasC resolves ``${...}`` on the
+    controller (its environment, its secrets), so every ``${`` in text is written ``^${``,
+    JCasC's escape; only a :class:`CascPlaceholder` keeps it."""
+    if isinstance(value, YamlValue):
+        return value
+    if isinstance(value, CascPlaceholder):
+        return YamlValue(yaml_string(str(value)))
+    if isinstance(value, str):
+        return YamlValue(yaml_string(value.replace("${", "^${")))
+    if isinstance(value, Mapping):
+        pairs = (f"{casc_value(str(k))}: {casc_value(v)}" for k, v in value.items())
+        return YamlValue("{" + ", ".join(pairs) + "}")
+    if isinstance(value, Sequence):
+        return YamlValue("[" + ", ".join(casc_value(v) for v in value) + "]")
+    return yaml_value(value)

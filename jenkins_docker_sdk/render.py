@@ -71,7 +71,8 @@ def _strict(escape: Callable[[Any], str]) -> Callable[[Any], str]:
 _LANGUAGES: dict[str, tuple[type[str], dict[str, Callable[..., Any]]]] = {
     "groovy": (escaping.GroovyCode, {"groovy": escaping.groovy}),
     "xml": (escaping.XmlText, {"xml": escaping.xml_text}),
-    "yaml": (escaping.YamlValue, {"yaml": escaping.yaml_value}),
+    # the YAML templates are all Configuration-as-Code: `${` is escaped for JCasC
+    "yaml": (escaping.YamlValue, {"yaml": escaping.casc_value}),
 }
 
 

@@ -3,8 +3,10 @@
 JCasC resolves ``${VAR}`` on the controller (environment variables, or its secret sources:
 files, Vault, Kubernetes secrets); ``${base64:...}`` encodes a file credential's content.
 Only the system store can be written by JCasC's ``credentials:`` root, so team folders'
-credentials are left to ``jds credentials sync``. A description is the one free text here:
-its ``${`` is written ``^${`` (JCasC's escape), or JCasC would resolve it.
+credentials are left to ``jds credentials sync``. Placeholders are
+:class:`~jenkins_docker_sdk.escaping.CascPlaceholder`; any other ``${`` (a description's)
+is written ``^${`` (JCasC's escape) by the templates' ``yaml`` filter, as in every
+Configuration-as-Code file jds writes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from jenkins_docker_sdk.credentials.fields import FIELDS, variable
+from jenkins_docker_sdk.escaping import CascPlaceholder
 from jenkins_docker_sdk.models import Credential
 
 #: The JCasC symbol of each type (the credentials plugin's class names, minus Impl).
@@ -28,7 +31,7 @@ SYMBOLS = {
 def _placeholder(credential: Credential, name: str) -> str:
     field = next(f for f in FIELDS[credential.type] if f.name == name)
     default = ":-" if field.optional else ""
-    return "${" + variable(credential, field) + default + "}"
+    return CascPlaceholder("${" + variable(credential, field) + default + "}")
 
 
 def casc_entry(credential: Credential) -> dict[str, Any]:
@@ -36,7 +39,7 @@ def casc_entry(credential: Credential) -> dict[str, Any]:
     attributes: dict[str, Any] = {
         "scope": "GLOBAL",
         "id": credential.id,
-        "description": credential.description.replace("${", "^${"),
+        "description": credential.description,  # its ${ is escaped by the yaml filter
     }
     value = _placeholder
     kind = credential.type
@@ -51,7 +54,7 @@ def casc_entry(credential: Credential) -> dict[str, Any]:
         attributes["privateKeySource"] = {"directEntry": {"privateKey": value(credential, "PRIVATE_KEY")}}
     elif kind == "file":
         attributes["fileName"] = credential.id
-        attributes["secretBytes"] = "${base64:" + value(credential, "CONTENT") + "}"
+        attributes["secretBytes"] = CascPlaceholder("${base64:" + value(credential, "CONTENT") + "}")
     else:
         attributes["password"] = value(credential, "PASSWORD")
         attributes["keyStoreSource"] = {

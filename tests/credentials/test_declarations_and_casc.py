@@ -12,6 +12,7 @@ from jenkins_docker_sdk import Farm
 from jenkins_docker_sdk.credentials.casc import casc_entry
 from jenkins_docker_sdk.credentials.fields import FIELDS, check_unique, variable
 from jenkins_docker_sdk.errors import FarmError, InputError
+from jenkins_docker_sdk.escaping import casc_value
 from jenkins_docker_sdk.models import Credential
 from jenkins_docker_sdk.render import Renderer
 
@@ -96,7 +97,15 @@ def test_every_type_has_its_jcasc_symbol_and_placeholders(
 
 def test_a_description_cannot_make_jcasc_resolve_a_variable() -> None:
     credential = Credential(id="c", type="string", scope="global", description="see ${ADMIN_PASSWORD}")
-    assert casc_entry(credential)["string"]["description"] == "see ^${ADMIN_PASSWORD}"
+    rendered = casc_value(casc_entry(credential))
+    assert yaml.safe_load(rendered) == {
+        "string": {
+            "scope": "GLOBAL",
+            "id": "c",
+            "description": "see ^${ADMIN_PASSWORD}",
+            "secret": "${C_SECRET}",
+        }
+    }
 
 
 def test_variable_names_of_folder_and_global_credentials() -> None:

@@ -92,3 +92,15 @@ def test_the_ascii_fast_paths_escape_exactly_as_the_general_ones(value: str) -> 
 @given(st.text())
 def test_yaml_strings_of_any_text_parse_back_to_it(value: str) -> None:
     assert yaml.safe_load(escaping.yaml_string(value)) == value
+
+
+@given(st.text())
+def test_casc_values_never_let_jcasc_resolve_team_text(value: str) -> None:
+    """JCasC resolves ${...} on the controller: team text comes out with every ${ as ^${."""
+    loaded = yaml.safe_load(f"key: {escaping.casc_value([value, {'k': value}])}\n")["key"]
+    assert loaded == [value.replace("${", "^${"), {"k": value.replace("${", "^${")}]
+    assert "${" not in loaded[0].replace("^${", "")
+
+
+def test_a_casc_placeholder_keeps_its_dollar_brace() -> None:
+    assert yaml.safe_load(escaping.casc_value(escaping.CascPlaceholder("${A_B}"))) == "${A_B}"
