@@ -349,6 +349,7 @@ class DockerEngine:
                     while sock.recv(65536):
                         pass
                 finally:
+                    raw.close()  # the file object over the socket holds a reference: both go
                     sock.close()
             for _ in range(200):  # the exec ends with its stream; its exit code follows shortly
                 result = self.api.exec_inspect(exec_id)

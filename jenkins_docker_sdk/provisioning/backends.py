@@ -85,6 +85,10 @@ class Backend(Protocol):
         """The hosts, unreachable ones included (the provisioner tracks their health)."""
         ...
 
+    def close(self) -> None:
+        """Close every engine connection."""
+        ...
+
 
 @attrs.define(kw_only=True)
 class StaticBackend:
@@ -94,6 +98,10 @@ class StaticBackend:
 
     def hosts(self) -> Sequence[DockerHost]:
         return self.fixed
+
+    def close(self) -> None:
+        for host in self.fixed:
+            host.engine.close()
 
     @classmethod
     def single(cls, url: str, **kwargs: object) -> StaticBackend:
@@ -135,3 +143,8 @@ class SwarmBackend:
             )
             hosts.append(attrs.evolve(host, address=node.addr or host.address))
         return hosts
+
+    def close(self) -> None:
+        self.manager.close()
+        for engine in self._engines.values():
+            engine.close()

@@ -115,6 +115,16 @@ class SlaveProvisioner:
         """A provisioner over the templates of ``farm``."""
         return cls(templates=farm.templates, backend=backend, jenkins=jenkins, settings=settings)
 
+    def close(self) -> None:
+        """Close the backend's engine connections."""
+        self.backend.close()
+
+    def __enter__(self) -> SlaveProvisioner:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     # --- the public calls ------------------------------------------------------------------
 
     def choose_template(self, label: str | None, *, docker: bool = False) -> AgentTemplate:

@@ -45,6 +45,7 @@ class Farmhand:
     harness: Harness
     server: MockJenkinsServer
     clients: list[docker.DockerClient]
+    made: list[SlaveProvisioner] = attrs.field(factory=list)
 
     def jenkins(self, **kwargs: Any) -> JenkinsClient:
         kwargs.setdefault("retry", RetryPolicy(retries=2, backoff=0.0))
@@ -61,19 +62,22 @@ class Farmhand:
         settings.setdefault("readiness_timeout", 30.0)
         settings.setdefault("commands", {"jnlp": JNLP_STAND_IN})
         backend = StaticBackend(fixed=hosts or [DockerHost.from_url(self.harness.docker_host)])
-        return SlaveProvisioner(
+        provisioner = SlaveProvisioner(
             templates=templates,
             backend=backend,
             jenkins=self.jenkins(),
             settings=ProvisionerSettings(farm_id=self.farm_id, **settings),
         )
+        self.made.append(provisioner)
+        return provisioner
 
     def containers(self) -> list[str]:
         """Names of this farm's containers on every engine of the harness."""
+        wanted = {"label": f"{FARM}={self.farm_id}"}
         return sorted(
-            c.name
+            entry["Names"][0].lstrip("/")
             for client in self.clients
-            for c in client.containers.list(all=True, filters={"label": f"{FARM}={self.farm_id}"})
+            for entry in client.api.containers(all=True, filters=wanted)
         )
 
     def nodes(self) -> list[str]:
@@ -87,6 +91,8 @@ def farmhand(docker_harness: Harness, mock_jenkins_server: MockJenkinsServer) ->
     try:
         yield hand
     finally:
+        for provisioner in hand.made:
+            provisioner.close()
         for client in clients:
             for container in client.containers.list(all=True, filters={"label": f"{FARM}={hand.farm_id}"}):
                 container.remove(force=True)
