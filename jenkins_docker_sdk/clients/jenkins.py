@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 _XML_HEADERS = {"Content-Type": "text/xml; charset=utf-8"}
+_FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 _MISSING_PERMISSION = re.compile(r"is missing the (\S+/\S+) permission")
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 _DETAIL_LENGTH = 300
@@ -291,7 +292,7 @@ class JenkinsClient:
         launcher: Mapping[str, Any],
         exclusive: bool = True,
     ) -> None:
-        """Create a permanent agent with one executor (``computer/doCreateItem``, as python-jenkins).
+        """Create a permanent agent with one executor (``computer/doCreateItem``, python-jenkins' form).
 
         ``launcher`` is the launcher's form: ``{"stapler-class": ..., field: value}``. A
         create answered with 400 because the node exists (an earlier attempt whose answer
@@ -312,10 +313,11 @@ class JenkinsClient:
             "nodeProperties": {"stapler-class-bag": "true"},
             "launcher": dict(launcher),
         }
-        query = urlencode({"name": name, "type": _DUMB_SLAVE, "json": json.dumps(form)})
-        url = self._url(f"computer/doCreateItem?{query}")
+        body = urlencode({"name": name, "type": _DUMB_SLAVE, "json": json.dumps(form)}).encode("utf-8")
+        url = self._url("computer/doCreateItem")
+        operation = _Operation(f"create agent {name}", "Agent/Create")
         try:
-            self._send(_Operation(f"create agent {name}", "Agent/Create"), "POST", url, crumb=True)
+            self._send(operation, "POST", url, data=body, headers=_FORM_HEADERS, crumb=True)
         except JenkinsError as error:
             if error.status != 400:
                 raise
@@ -324,7 +326,7 @@ class JenkinsClient:
                 raise
             if same[0].description != description:
                 raise JenkinsItemExistsError(
-                    f"POST {self._url('computer/doCreateItem')}: 400: agent {name} exists and is not ours",
+                    f"POST {url}: 400: agent {name} exists and is not ours",
                     method="POST",
                     url=url,
                     status=400,

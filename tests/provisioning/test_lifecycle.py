@@ -53,7 +53,9 @@ def test_jnlp_secret_reaches_the_agent_as_a_file_only(farmhand: Farmhand, busybo
     assert secret not in inspected  # not in the environment, labels or command
     code, output = container.exec_run(["cat", "/run/jds-agent/secret"])
     assert (code, output.decode()) == (0, secret)
-    code, output = container.exec_run(["sh", "-c", "stat -c %a /run/jds-agent/secret; grep jds-agent /proc/mounts"])
+    code, output = container.exec_run(
+        ["sh", "-c", "stat -c %a /run/jds-agent/secret; grep jds-agent /proc/mounts"]
+    )
     mode, mount = output.decode().splitlines()
     assert mode == "600"
     assert mount.startswith("tmpfs /run/jds-agent tmpfs")
