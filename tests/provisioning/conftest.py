@@ -8,7 +8,7 @@ that farm id is removed from every engine, and the tests assert that none was le
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -84,6 +84,12 @@ class Farmhand:
         return sorted(self.server.jenkins.nodes)
 
 
+def assert_nothing_leaked(farmhand: Farmhand) -> None:
+    """No container of the test's farm on any engine, no node on the controller."""
+    assert farmhand.containers() == []
+    assert farmhand.nodes() == []
+
+
 @pytest.fixture
 def farmhand(docker_harness: Harness, mock_jenkins_server: MockJenkinsServer) -> Iterator[Farmhand]:
     clients = [docker.DockerClient(base_url=url, version="1.41") for url in docker_harness.node_hosts]
@@ -102,6 +108,3 @@ def farmhand(docker_harness: Harness, mock_jenkins_server: MockJenkinsServer) ->
 @pytest.fixture
 def busybox(docker_harness: Harness) -> str:
     return docker_harness.busybox_image
-
-
-Wait = Callable[[Callable[[], bool]], None]

@@ -9,7 +9,7 @@ import pytest
 
 from jenkins_docker_sdk.errors import CapacityError
 from jenkins_docker_sdk.provisioning import Agent, DockerHost
-from tests.provisioning.conftest import Farmhand, template
+from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
 
 pytestmark = pytest.mark.docker
 
@@ -55,7 +55,7 @@ def test_fifty_concurrent_requests_never_exceed_a_cloud_cap_of_five(farmhand: Fa
     assert len(farmhand.containers()) == 5
     for agent in agents:
         provisioner.release(agent.node)
-    assert farmhand.containers() == [] and farmhand.nodes() == []
+    assert_nothing_leaked(farmhand)
 
 
 def test_fifty_concurrent_lifecycles_share_five_places(farmhand: Farmhand, busybox: str) -> None:
@@ -81,7 +81,7 @@ def test_fifty_concurrent_lifecycles_share_five_places(farmhand: Farmhand, busyb
     assert len(set(nodes)) == 50
     assert refused.is_set()
     assert peak.most_on_engine <= 5
-    assert farmhand.containers() == [] and farmhand.nodes() == []
+    assert_nothing_leaked(farmhand)
 
 
 def test_template_and_host_caps(farmhand: Farmhand, busybox: str, docker_harness) -> None:  # type: ignore[no-untyped-def]
@@ -106,4 +106,4 @@ def test_template_and_host_caps(farmhand: Farmhand, busybox: str, docker_harness
         provisioner.provision("other")
     for agent in capped_agents + other_agents:
         provisioner.release(agent.node)
-    assert farmhand.containers() == [] and farmhand.nodes() == []
+    assert_nothing_leaked(farmhand)

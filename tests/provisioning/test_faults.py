@@ -11,7 +11,7 @@ from jenkins_docker_sdk.errors import (
     ProvisioningFailedError,
     TemplateSuspendedError,
 )
-from tests.provisioning.conftest import Farmhand, template
+from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
 from tests.support.docker_harness import Harness
 
 pytestmark = pytest.mark.docker
@@ -22,11 +22,6 @@ def node_creations(farmhand: Farmhand) -> list[int | None]:
     return [
         r.status for r in farmhand.server.jenkins.request_log if r.path.endswith("/computer/doCreateItem")
     ]
-
-
-def assert_nothing_leaked(farmhand: Farmhand) -> None:
-    assert farmhand.containers() == []
-    assert farmhand.nodes() == []
 
 
 def test_image_pull_fails(farmhand: Farmhand, docker_harness: Harness) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from jenkins_docker_sdk.errors import LabelResolutionError
 from jenkins_docker_sdk.provisioning.connectors import ssh_banner
-from tests.provisioning.conftest import Farmhand, template
+from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
 from tests.support.docker_harness import Harness
 
 pytestmark = pytest.mark.docker
@@ -60,7 +60,7 @@ def test_jnlp_secret_reaches_the_agent_as_a_file_only(farmhand: Farmhand, busybo
     assert mode == "600"
     assert mount.startswith("tmpfs /run/jds-agent tmpfs")
     provisioner.release(agent.node)
-    assert farmhand.containers() == [] and farmhand.nodes() == []
+    assert_nothing_leaked(farmhand)
 
 
 def test_ssh_agent_is_ready_when_sshd_answers(farmhand: Farmhand, docker_harness: Harness) -> None:
@@ -72,14 +72,15 @@ def test_ssh_agent_is_ready_when_sshd_answers(farmhand: Farmhand, docker_harness
     assert agent.port == base
     config = farmhand.server.jenkins.nodes[agent.node].config_xml
     assert "hudson.plugins.sshslaves.SSHLauncher" in config
-    assert f"<port>{base}</port>" in config and "<host>127.0.0.1</host>" in config
+    assert f"<port>{base}</port>" in config
+    assert "<host>127.0.0.1</host>" in config
     assert ssh_banner("127.0.0.1", base)
     provisioner.release(agent.node)
-    assert farmhand.containers() == [] and farmhand.nodes() == []
+    assert_nothing_leaked(farmhand)
 
 
 def test_unknown_label_names_the_templates(farmhand: Farmhand, busybox: str) -> None:
     provisioner = farmhand.provisioner([template(busybox)])
     with pytest.raises(LabelResolutionError, match=r"(?s)no agent template serves label .wbe..*teamA-web"):
         provisioner.provision("wbe")
-    assert farmhand.containers() == [] and farmhand.nodes() == []
+    assert_nothing_leaked(farmhand)
