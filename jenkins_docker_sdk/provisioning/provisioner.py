@@ -127,15 +127,16 @@ class SlaveProvisioner:
 
     # --- the public calls ------------------------------------------------------------------
 
-    def choose_template(self, label: str | None, *, docker: bool = False) -> AgentTemplate:
-        """The template that serves ``label`` (for a ``docker: true`` job: a DryDock one).
+    def choose_template(self, label: str | None, *, docker: bool | None = None) -> AgentTemplate:
+        """The template that serves ``label``: the first match, or with ``docker`` True (a
+        ``docker: true`` job) the first DryDock template, with False the first other one.
 
         Raises:
             LabelSyntaxError: the label does not parse.
             LabelResolutionError: no template serves it.
         """
         resolution = self._resolver.resolve(label)
-        matching = [t for t in resolution.all_templates if t.docker_socket == docker]
+        matching = [t for t in resolution.all_templates if docker is None or t.docker_socket == docker]
         if matching:
             return matching[0]
         shown = "(no label)" if label is None else repr(label)
@@ -146,8 +147,11 @@ class SlaveProvisioner:
             hint = "nearest: " + "; ".join(str(m) for m in near)
         raise LabelResolutionError.at(f"no {kind} serves label {shown}", hint=hint)
 
-    def provision(self, label: str | None, *, docker: bool = False) -> Agent:
+    def provision(self, label: str | None, *, docker: bool | None = None) -> Agent:
         """Start one agent for ``label`` and return it once it is ready.
+
+        ``docker``: see :meth:`choose_template`. Agents of DryDock templates run only on
+        DryDock hosts and are the only ones that get the Docker socket.
 
         Raises:
             LabelResolutionError: no template serves the label.
