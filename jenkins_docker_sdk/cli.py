@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from jenkins_docker_sdk.cli_provision import register as register_provisioning
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
 from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.labels import LabelExpression
@@ -434,6 +435,9 @@ def _log_to_stderr(level: int) -> None:
 
 def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+register_provisioning(cli)  # jds provision, release, agents, reap, prepull
 
 
 def main(argv: Sequence[str] | None = None) -> int:

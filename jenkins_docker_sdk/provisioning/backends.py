@@ -78,6 +78,10 @@ class DockerHost:
         return DRYDOCK in self.labels
 
 
+def _hosts(values: Iterable[DockerHost]) -> tuple[DockerHost, ...]:
+    return tuple(values)
+
+
 class Backend(Protocol):
     """Lists the hosts agents may be placed on (called before every placement)."""
 
@@ -94,7 +98,7 @@ class Backend(Protocol):
 class StaticBackend:
     """A fixed set of Docker hosts: one host, or several standalone engines."""
 
-    fixed: tuple[DockerHost, ...] = attrs.field(converter=tuple)
+    fixed: tuple[DockerHost, ...] = attrs.field(converter=_hosts)
 
     def hosts(self) -> Sequence[DockerHost]:
         return self.fixed

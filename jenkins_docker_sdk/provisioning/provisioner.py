@@ -429,8 +429,12 @@ class SlaveProvisioner:
             raise ImageUnavailableError(
                 f"image {image} is not on host {host.name} and the pull strategy is never"
             )
+        host.engine.pull(image, self.registry_auth_for(image))
+
+    def registry_auth_for(self, image: str) -> dict[str, str] | None:
+        """The pull credentials for ``image``'s registry, if the settings hold some."""
         auth = self.settings.registry_auth.get(_registry_of(image))
-        host.engine.pull(image, auth.as_auth_config() if auth else None)
+        return auth.as_auth_config() if auth else None
 
     def _wait_ready(self, template: AgentTemplate, host: DockerHost, container: str, slot: _Slot) -> None:
         deadline = time.monotonic() + self.settings.readiness_timeout

@@ -44,7 +44,7 @@ def test_only_drydock_agents_get_the_socket_and_only_on_drydock_hosts(
         f"{docker_harness.node_hosts[0].removeprefix('unix://')}:/var/run/docker.sock"
     ]
     assert all(binds == [] for binds in mounts.values())
-    code, output = (
+    code, _ = (
         farmhand.clients[0].containers.get(builder.node).exec_run(["test", "-S", "/var/run/docker.sock"])
     )
     assert code == 0
