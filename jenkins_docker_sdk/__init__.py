@@ -47,12 +47,16 @@ from jenkins_docker_sdk.validation import HadolintError, ImageValidator, Policy,
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult, apply_output
     from jenkins_docker_sdk.clients import JenkinsClient
+    from jenkins_docker_sdk.provisioning import ProvisionerSettings, SlaveProvisioner, reap
 
 #: Imported on first use: they pull in python-jenkins and requests, which rendering never needs.
 _LAZY = {
     "ApplyResult": "jenkins_docker_sdk.apply",
     "apply_output": "jenkins_docker_sdk.apply",
     "JenkinsClient": "jenkins_docker_sdk.clients",
+    "ProvisionerSettings": "jenkins_docker_sdk.provisioning",
+    "SlaveProvisioner": "jenkins_docker_sdk.provisioning",
+    "reap": "jenkins_docker_sdk.provisioning",
 }
 
 __all__ = [
@@ -88,10 +92,12 @@ __all__ = [
     "Location",
     "Policy",
     "Problem",
+    "ProvisionerSettings",
     "RenderError",
     "RenderResult",
     "Renderer",
     "Resolution",
+    "SlaveProvisioner",
     "Stage",
     "StaticNode",
     "TeamRepo",
@@ -103,6 +109,7 @@ __all__ = [
     "load_policy",
     "parse_dockerfile",
     "parse_label_string",
+    "reap",
     "render_farm",
     "render_path",
 ]
