@@ -71,6 +71,7 @@ class _Slot:
     template: str
     host: str
     port: int | None
+    has_image: bool = False
 
 
 @attrs.define(kw_only=True)
@@ -206,17 +207,18 @@ class SlaveProvisioner:
             UnknownAgentError: nothing of that name, and ``missing_ok`` is False.
             ProvisioningError: a host or the controller failed (what could go, went).
         """
-        removed, errors = False, []
+        removed, ours, errors = False, False, []
         for host in self.backend.hosts():
             try:
                 for container in host.engine.containers(
                     {ownership.FARM: self.settings.farm_id, ownership.NODE: node}
                 ):
+                    ours = True  # the node of a container with our labels is ours
                     removed = host.engine.remove(container.id) or removed
             except DockerError as exc:
                 errors.append(str(exc))
         try:
-            if self._own_node(node):
+            if ours or self._own_node(node):
                 removed = self.jenkins.delete_node(node) or removed
         except JenkinsError as exc:
             errors.append(str(exc))
@@ -315,9 +317,10 @@ class SlaveProvisioner:
                     f"its cap of {template.instance_cap} is reached"
                 )
             load = {name: len({o.node for o in owned}) for name, owned in per_host.items()}
-            host = self._place(template, [h for h in hosts if h.name in usable], load)
+            host, has_image = self._place(template, [h for h in hosts if h.name in usable], load)
             port = self._free_port(per_host.get(host.name, [])) if template.connector == "ssh" else None
-            slot = _Slot(f"{template.name}-{uuid.uuid4().hex[:10]}", template.name, host.name, port)
+            node = f"{template.name}-{uuid.uuid4().hex[:10]}"
+            slot = _Slot(node, template.name, host.name, port, has_image)
             self._in_flight[slot.node] = slot
             return slot, host
 
@@ -336,7 +339,8 @@ class SlaveProvisioner:
 
     def _place(
         self, template: AgentTemplate, hosts: Sequence[DockerHost], load: dict[str, int]
-    ) -> DockerHost:
+    ) -> tuple[DockerHost, bool]:
+        """The host, and whether it was seen holding the image."""
         eligible = [h for h in hosts if placement.eligible(template, h)]
         roomy = [h for h in eligible if h.max_containers is None or load.get(h.name, 0) < h.max_containers]
         if not roomy:
@@ -347,7 +351,7 @@ class SlaveProvisioner:
                 raise ProvisioningError(f"no reachable {kind} for template {template.name}{why}")
             raise CapacityError(f"every host for template {template.name} is at its cap")
         has_image: dict[str, bool] = {}
-        for host in roomy:
+        for host in roomy if self.settings.locality and len(roomy) > 1 else ():
             try:
                 has_image[host.name] = placement.image_matches(
                     host.engine.image_digests(template.image), template.image
@@ -357,7 +361,7 @@ class SlaveProvisioner:
         chosen = placement.choose(roomy, load, has_image)
         if chosen is None:  # pragma: no cover - roomy is not empty
             raise ProvisioningError(f"no host for template {template.name}")
-        return chosen
+        return chosen, has_image.get(chosen.name, False)
 
     def _free_port(self, owned: Iterable[Ownership]) -> int:
         used = {o.port for o in owned}
@@ -387,7 +391,7 @@ class SlaveProvisioner:
             exclusive=template.mode == "exclusive",
         )
         secret = self.jenkins.agent_secret(slot.node) if template.connector == "jnlp" else None
-        self._ensure_image(host, template.image)
+        self._ensure_image(host, template.image, seen=slot.has_image)
         command = connectors.agent_command(
             template, self.settings, node=slot.node, jenkins_url=self.jenkins.url, port=slot.port
         )
@@ -421,9 +425,10 @@ class SlaveProvisioner:
             attempts=attempts,
         )
 
-    def _ensure_image(self, host: DockerHost, image: str) -> None:
+    def _ensure_image(self, host: DockerHost, image: str, *, seen: bool) -> None:
+        """Pull as the strategy says; ``seen``: placement just saw the image on the host."""
         strategy = self.settings.pull
-        if strategy != "always" and host.engine.image_digests(image) is not None:
+        if strategy != "always" and (seen or host.engine.image_digests(image) is not None):
             return
         if strategy == "never":
             raise ImageUnavailableError(
@@ -439,12 +444,17 @@ class SlaveProvisioner:
     def _wait_ready(self, template: AgentTemplate, host: DockerHost, container: str, slot: _Slot) -> None:
         deadline = time.monotonic() + self.settings.readiness_timeout
         while True:
+            try:
+                if connectors.is_ready(template, host.engine, container, host, slot.port):
+                    return  # a probe that answers means a running container
+            except EngineUnreachableError:
+                raise
+            except DockerError:
+                pass  # e.g. exec refused by a stopped container: the inspect tells
             info = host.engine.inspect_container(container)
             if info is None or info.state != "running":
                 code = "" if info is None or info.exit_code is None else f" with code {info.exit_code}"
                 raise ProvisioningError(f"container {slot.node} stopped{code} before its agent was ready")
-            if connectors.is_ready(template, host.engine, container, host, slot.port):
-                return
             if time.monotonic() >= deadline:
                 raise ProvisioningError(
                     f"agent {slot.node} ({template.connector}) not ready within "

@@ -56,6 +56,7 @@ class ProvisionerSettings:
             element is formatted with ``{node}``, ``{jenkins_url}``, ``{secret_file}``,
             ``{remote_fs}``, ``{port}``, ``{agent_jar}``.
         network: ``host`` or ``none``.
+        locality: prefer hosts that hold the image (off: load alone decides; for comparison).
         grace: the reaper leaves anything younger than this alone (seconds).
         max_lifetime: the reaper removes agents older than this (seconds).
     """
@@ -77,6 +78,7 @@ class ProvisionerSettings:
     agent_jar: str = "/usr/share/jenkins/agent.jar"
     commands: Mapping[Connector, tuple[str, ...]] = attrs.field(factory=dict)
     network: str = attrs.field(default="host", validator=attrs.validators.in_(("host", "none")))
+    locality: bool = True
     grace: float = 120.0
     max_lifetime: float = 6 * 3600.0
 
