@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -64,6 +65,13 @@ class PrivateDockerd:
     def answers(self) -> bool:
         if not self.socket.exists():
             return False
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:  # docker-py leaves the socket of a refused connect to the garbage collector
+            probe.connect(str(self.socket))
+        except OSError:
+            return False
+        finally:
+            probe.close()
         client = docker.DockerClient(base_url=self.url, version="1.41", timeout=2)
         try:
             return bool(client.ping())
