@@ -145,9 +145,8 @@ def agents(as_json: bool, **params: Any) -> None:
     provisioner, _ = _provisioner(params)
     with provisioner:
         found = provisioner.agents()
-        suspended = provisioner.suspended()
     if as_json:
-        _print_json({"agents": [a.to_dict() for a in found], "suspended": suspended})
+        _print_json({"agents": [a.to_dict() for a in found]})
         return
     now = time.time()
     rows = [("NODE", "TEMPLATE", "HOST", "STATE", "AGE", "JENKINS")]
