@@ -53,7 +53,7 @@ def _options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _provisioner(params: dict[str, Any], **settings: Any) -> tuple[SlaveProvisioner, Farm]:
     """The farm, backend, controller and settings the shared options describe."""
     from jenkins_docker_sdk.clients import JenkinsClient
-    from jenkins_docker_sdk.clients.docker import DockerEngine
+    from jenkins_docker_sdk.clients.docker import DockerEngine, TLSFiles
     from jenkins_docker_sdk.models import Farm
     from jenkins_docker_sdk.provisioning import (
         DRYDOCK,
@@ -70,13 +70,14 @@ def _provisioner(params: dict[str, Any], **settings: Any) -> tuple[SlaveProvisio
         raise InputError.at("no Jenkins controller: give --jenkins URL or set jenkins.url in farm.yml")
     jenkins = JenkinsClient.from_env(url, user=params["user"], token_env=params["token_env"])
     hosts = list(params["docker_hosts"]) or [os.environ.get("DOCKER_HOST") or farm.settings.cloud.docker_host]
+    tls = TLSFiles.from_env(os.environ)  # tcp:// engines behind TLS, as the docker CLI finds them
     backend: Any
     if params["swarm_nodes"]:
         endpoints = dict(_pair(text) for text in params["swarm_nodes"])
-        backend = SwarmBackend(manager=DockerEngine(url=hosts[0]), endpoints=endpoints)
+        backend = SwarmBackend(manager=DockerEngine(url=hosts[0], tls=tls), endpoints=endpoints, tls=tls)
     else:
-        fixed = [DockerHost.from_url(h) for h in hosts]
-        fixed += [DockerHost.from_url(h, labels={DRYDOCK}) for h in params["drydock_hosts"]]
+        fixed = [DockerHost.from_url(h, tls=tls) for h in hosts]
+        fixed += [DockerHost.from_url(h, labels={DRYDOCK}, tls=tls) for h in params["drydock_hosts"]]
         backend = StaticBackend(fixed=fixed)
     farm_id = params["farm_id"] or farm.settings.cloud.name
     try:

@@ -167,6 +167,16 @@ class TLSFiles:
     key: Path | None = None
     verify: bool = True
 
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> TLSFiles | None:
+        """The docker CLI's ``DOCKER_CERT_PATH`` (ca.pem, cert.pem, key.pem) and
+        ``DOCKER_TLS_VERIFY``; ``None`` when neither is set."""
+        cert_path, verify = environ.get("DOCKER_CERT_PATH"), environ.get("DOCKER_TLS_VERIFY")
+        if not cert_path and not verify:
+            return None
+        root = Path(cert_path or Path.home() / ".docker")
+        return cls(ca=root / "ca.pem", cert=root / "cert.pem", key=root / "key.pem", verify=bool(verify))
+
 
 @attrs.define(kw_only=True)
 class DockerEngine:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from jenkins_docker_sdk.clients.docker import DockerEngine
+from jenkins_docker_sdk.clients.docker import DockerEngine, TLSFiles
 
 #: The host label that makes a host a DryDock host (agents there may get the Docker socket).
 DRYDOCK = "drydock"
@@ -59,13 +59,15 @@ class DockerHost:
         labels: Iterable[str] = (),
         max_containers: int | None = None,
         engine: DockerEngine | None = None,
+        tls: TLSFiles | None = None,
     ) -> DockerHost:
-        """A host from its engine URL: ``unix:///path`` (address 127.0.0.1) or ``tcp://host:port``."""
+        """A host from its engine URL: ``unix:///path`` (address 127.0.0.1) or ``tcp://host:port``
+        (with ``tls``: the client certificate, key and CA of a ``--tlsverify`` engine)."""
         parts = urlsplit(url if "://" in url else "unix://" + url)
         unix = parts.scheme in ("unix", "")
         return cls(
             name=name or (parts.path if unix else parts.netloc),
-            engine=engine or DockerEngine(url=url),
+            engine=engine or DockerEngine(url=url, tls=tls),
             address="127.0.0.1" if unix else (parts.hostname or "127.0.0.1"),
             labels=labels,
             max_containers=max_containers,
@@ -123,6 +125,7 @@ class SwarmBackend:
             names the host in reports). Nodes without one are
             not used (the provisioner cannot run containers there).
         max_containers: the per-host cap for every node.
+        tls: client certificate, key and CA for the nodes' ``tcp://`` engines.
 
     A node labelled ``drydock=true`` (``docker node update --label-add drydock=true``)
     is a DryDock host.
@@ -131,6 +134,7 @@ class SwarmBackend:
     manager: DockerEngine
     endpoints: Mapping[str, str]
     max_containers: int | None = None
+    tls: TLSFiles | None = None
     _engines: dict[str, DockerEngine] = attrs.field(init=False, factory=dict)
 
     def hosts(self) -> Sequence[DockerHost]:
@@ -140,7 +144,7 @@ class SwarmBackend:
             if key is None or node.state != "ready" or node.availability != "active":
                 continue
             url = self.endpoints[key]
-            engine = self._engines.setdefault(url, DockerEngine(url=url))
+            engine = self._engines.setdefault(url, DockerEngine(url=url, tls=self.tls))
             labels = {k for k, value in node.labels.items() if value in ("true", "yes", "1")}
             host = DockerHost.from_url(
                 url, name=key, labels=labels, max_containers=self.max_containers, engine=engine

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from jenkins_docker_sdk.errors import LabelResolutionError
@@ -44,10 +46,15 @@ def test_container_carries_ownership_labels_and_limits(farmhand: Farmhand, busyb
     provisioner.release(agent.node)
 
 
-def test_jnlp_secret_reaches_the_agent_as_a_file_only(farmhand: Farmhand, busybox: str) -> None:
+def test_jnlp_secret_reaches_the_agent_as_a_file_only(
+    farmhand: Farmhand, busybox: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     provisioner = farmhand.provisioner([template(busybox, connector="jnlp")])
     agent = provisioner.provision("web")
     secret = farmhand.jenkins().agent_secret(agent.node)
+    assert secret not in caplog.text  # nothing logged it, at any level
+    assert secret not in repr(agent) + repr(provisioner)
     container = farmhand.clients[0].containers.get(agent.node)
     inspected = str(farmhand.clients[0].api.inspect_container(agent.node))
     assert secret not in inspected  # not in the environment, labels or command

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
-from jenkins_docker_sdk.clients.docker import DockerEngine, _split_reference
+from jenkins_docker_sdk.clients.docker import DockerEngine, TLSFiles, _split_reference
 from jenkins_docker_sdk.errors import JenkinsItemExistsError, JenkinsNotFoundError
 from jenkins_docker_sdk.models import AgentTemplate
 from jenkins_docker_sdk.provisioning import DockerHost, NodeMark, Ownership, ProvisionerSettings, RegistryAuth
@@ -160,3 +162,19 @@ def test_node_creation_is_idempotent_only_for_our_own_node() -> None:
         assert list(mock.nodes) == ["n1"]
         with pytest.raises(JenkinsItemExistsError, match="agent n1 exists and is not ours"):
             _create(client, "n1", description="someone else's")
+
+
+def test_tls_files_from_the_docker_cli_environment(tmp_path: Path) -> None:
+    assert TLSFiles.from_env({}) is None
+    files = TLSFiles.from_env({"DOCKER_CERT_PATH": str(tmp_path), "DOCKER_TLS_VERIFY": "1"})
+    assert files == TLSFiles(ca=tmp_path / "ca.pem", cert=tmp_path / "cert.pem", key=tmp_path / "key.pem")
+    for name in ("ca.pem", "cert.pem", "key.pem"):
+        (tmp_path / name).write_text("not checked before a connection\n")
+    host = DockerHost.from_url("tcp://10.0.0.7:2376", tls=files)
+    api = host.engine.api  # made, not connected
+    try:
+        assert api.base_url == "https://10.0.0.7:2376"
+        assert api.cert == (str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
+        assert api.verify == str(tmp_path / "ca.pem")
+    finally:
+        host.engine.close()
