@@ -104,7 +104,7 @@ def lifecycle(env: dict[str, str], jenkins_url: str, args: argparse.Namespace) -
         subprocess.run(raw_cmd, check=True, stdout=subprocess.DEVNULL)
 
     def ours() -> None:
-        prov.release(prov.provision("bench").node)
+        prov.release(prov.provision("bench"))
 
     cases = {
         "raw sequential": lambda: run_parallel(args.agents, 1, raw),

@@ -295,6 +295,8 @@ class DockerEngine:
     def create(self, spec: ContainerSpec) -> str:
         """Create the container ``spec`` describes (not started); its id.
 
+        Raises :class:`ImageUnavailableError` when the engine does not hold the image.
+
         A container of that name that exists already with the same labels (an earlier
         attempt whose answer was lost) is taken as created: its id is returned.
         """
@@ -322,6 +324,8 @@ class DockerEngine:
         try:
             return self._call(f"create container {spec.name}", create)
         except DockerError as exc:
+            if isinstance(exc.__cause__, docker.errors.ImageNotFound):
+                raise ImageUnavailableError(f"{self.url}: no image {spec.image}") from exc.__cause__
             if not (isinstance(exc.__cause__, docker.errors.APIError) and exc.__cause__.status_code == 409):
                 raise
             existing = self.inspect_container(spec.name)

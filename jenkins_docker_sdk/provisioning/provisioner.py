@@ -197,8 +197,9 @@ class SlaveProvisioner:
             failures=tuple(failures),
         )
 
-    def release(self, node: str, *, missing_ok: bool = True) -> bool:
-        """Remove agent ``node``: its container (on whichever host) and its Jenkins node.
+    def release(self, agent: Agent | str, *, missing_ok: bool = True) -> bool:
+        """Remove an agent (an :class:`Agent`, or its node name): its container (on whichever
+        host; an ``Agent``'s own host only) and its Jenkins node.
 
         Only this farm's containers and nodes are touched. Both are attempted even when one
         fails. Returns False when there was nothing to remove.
@@ -207,8 +208,12 @@ class SlaveProvisioner:
             UnknownAgentError: nothing of that name, and ``missing_ok`` is False.
             ProvisioningError: a host or the controller failed (what could go, went).
         """
+        node = agent if isinstance(agent, str) else agent.node
         removed, ours, errors = False, False, []
-        for host in self.backend.hosts():
+        hosts = self.backend.hosts()
+        if isinstance(agent, Agent):
+            hosts = [h for h in hosts if h.name == agent.host] or hosts
+        for host in hosts:
             try:
                 for container in host.engine.containers(
                     {ownership.FARM: self.settings.farm_id, ownership.NODE: node}
@@ -391,7 +396,6 @@ class SlaveProvisioner:
             exclusive=template.mode == "exclusive",
         )
         secret = self.jenkins.agent_secret(slot.node) if template.connector == "jnlp" else None
-        self._ensure_image(host, template.image, seen=slot.has_image)
         command = connectors.agent_command(
             template, self.settings, node=slot.node, jenkins_url=self.jenkins.url, port=slot.port
         )
@@ -409,7 +413,7 @@ class SlaveProvisioner:
             tmpfs=SECRET_TMPFS if secret is not None else {},
             binds=((host.socket_path, DOCKER_SOCKET),) if socket and host.socket_path else (),
         )
-        container = host.engine.create(spec)
+        container = self._create(host, spec, seen=slot.has_image)
         host.engine.start(container)
         if secret is not None:
             deliver_agent_secret(host.engine, container, secret)
@@ -425,16 +429,22 @@ class SlaveProvisioner:
             attempts=attempts,
         )
 
-    def _ensure_image(self, host: DockerHost, image: str, *, seen: bool) -> None:
-        """Pull as the strategy says; ``seen``: placement just saw the image on the host."""
+    def _create(self, host: DockerHost, spec: ContainerSpec, *, seen: bool) -> str:
+        """Create the container, pulling its image as the strategy says (``always``: first;
+        ``if-missing``: when the engine says it has none, as ``docker run`` does; ``never``:
+        no pull). ``seen``: placement just saw the image on the host."""
         strategy = self.settings.pull
-        if strategy != "always" and (seen or host.engine.image_digests(image) is not None):
-            return
-        if strategy == "never":
-            raise ImageUnavailableError(
-                f"image {image} is not on host {host.name} and the pull strategy is never"
-            )
-        host.engine.pull(image, self.registry_auth_for(image))
+        if strategy == "always":
+            host.engine.pull(spec.image, self.registry_auth_for(spec.image))
+        try:
+            return host.engine.create(spec)
+        except ImageUnavailableError:
+            if strategy != "if-missing" or seen:
+                raise ImageUnavailableError(
+                    f"image {spec.image} is not on host {host.name} and the pull strategy is {strategy}"
+                ) from None
+        host.engine.pull(spec.image, self.registry_auth_for(spec.image))
+        return host.engine.create(spec)
 
     def registry_auth_for(self, image: str) -> dict[str, str] | None:
         """The pull credentials for ``image``'s registry, if the settings hold some."""
