@@ -1,12 +1,12 @@
 """Per connector: the agent command, the Jenkins node's launcher, and the readiness probe.
 
 - ``jnlp``: the container waits for its secret file (see :mod:`.agent_secret`), then runs
-  the inbound agent jar with ``-secret @FILE``. Ready: the container runs and its secret is
-  in place.
+  the inbound agent jar with ``-secret @FILE``. Ready: the secret was written (by an
+  ``exec``, so the container ran then) and the container still runs.
 - ``ssh``: the container runs ``sshd -D -e -p PORT`` on a port of the host network; the
   node gets the host's address and that port. Ready: sshd answers with its ``SSH-`` banner.
 - ``attach``: the container sits waiting; the node's command launcher starts the agent
-  through ``docker exec``. Ready: the container runs and answers an ``exec``.
+  through ``docker exec``. Ready: the container answers an ``exec``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import socket
 from collections.abc import Mapping
 from typing import Any
 
-from jenkins_docker_sdk.clients.docker import DockerEngine
 from jenkins_docker_sdk.models import AgentTemplate
 from jenkins_docker_sdk.provisioning.agent_secret import SECRET_FILE
 from jenkins_docker_sdk.provisioning.backends import DockerHost
@@ -82,15 +81,23 @@ def launcher(
     return {"stapler-class": "hudson.slaves.CommandLauncher", "command": command}
 
 
-def is_ready(
-    template: AgentTemplate, engine: DockerEngine, container: str, host: DockerHost, port: int | None
-) -> bool:
-    """One readiness probe (the caller checks that the container still runs)."""
+def is_ready(template: AgentTemplate, host: DockerHost, container: str, port: int | None) -> bool:
+    """One probe of the connector's readiness.
+
+    ssh: sshd answers with its banner. attach: the container answers a ``docker exec`` (how
+    the agent is started). jnlp: the secret was written before (an ``exec`` that succeeded)
+    and the container still runs.
+    """
     if template.connector == "ssh":
         return port is not None and ssh_banner(host.address, port)
-    if template.connector == "jnlp":
-        return engine.run_in(container, ["test", "-s", SECRET_FILE]) == 0
-    return engine.run_in(container, ["true"]) == 0
+    if template.connector == "attach":
+        return host.engine.run_in(container, ["true"]) == 0
+    return _running(host, container)
+
+
+def _running(host: DockerHost, container: str) -> bool:
+    info = host.engine.inspect_container(container)
+    return info is not None and info.state == "running"
 
 
 def ssh_banner(address: str, port: int, timeout: float = 1.0) -> bool:

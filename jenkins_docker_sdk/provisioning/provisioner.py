@@ -455,12 +455,12 @@ class SlaveProvisioner:
         deadline = time.monotonic() + self.settings.readiness_timeout
         while True:
             try:
-                if connectors.is_ready(template, host.engine, container, host, slot.port):
-                    return  # a probe that answers means a running container
+                if connectors.is_ready(template, host, container, slot.port):
+                    return  # the probes need a running container: no inspect needed
             except EngineUnreachableError:
                 raise
             except DockerError:
-                pass  # e.g. exec refused by a stopped container: the inspect tells
+                pass  # e.g. an exec refused by a stopped container: the inspect tells
             info = host.engine.inspect_container(container)
             if info is None or info.state != "running":
                 code = "" if info is None or info.exit_code is None else f" with code {info.exit_code}"
