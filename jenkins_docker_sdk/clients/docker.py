@@ -374,6 +374,25 @@ class DockerEngine:
 
         return self._call(f"run a command in container {container}", run)
 
+    def processes(self, container: str) -> list[str] | None:
+        """The command lines of the processes in ``container`` (``docker top``); ``None``
+        when it is not running or not there."""
+        import docker.errors
+
+        try:
+            found = self._call(f"list the processes of {container}", lambda: self.api.top(container))
+        except DockerError as exc:
+            if isinstance(exc.__cause__, docker.errors.APIError) and exc.__cause__.status_code in (404, 409):
+                return None
+            raise
+        titles = found.get("Titles") or []
+        column = (
+            titles.index("CMD")
+            if "CMD" in titles
+            else (titles.index("COMMAND") if "COMMAND" in titles else -1)
+        )
+        return [str(row[column]) for row in found.get("Processes") or []]
+
     def remove(self, container: str) -> bool:
         """Remove ``container`` (force: a running one is killed); False if it was not there."""
         import docker.errors

@@ -20,8 +20,11 @@ from jenkins_docker_sdk.provisioning.agent_secret import SECRET_FILE
 from jenkins_docker_sdk.provisioning.backends import DockerHost
 from jenkins_docker_sdk.provisioning.settings import ProvisionerSettings
 
+#: What the process list shows while a jnlp container still waits for its secret (the
+#: default command and stand-ins written like it: ``while [ ! -s FILE ]; do ...``).
+WAIT_MARK = "while [ ! -s"
 _WAIT_THEN_RUN = (
-    'while [ ! -s "$0" ]; do sleep 0.1; done; '
+    'while [ ! -s "$0" ]; do sleep 0.05; done; '
     'exec java -jar "$1" -url "$2" -secret @"$0" -name "$3" -workDir "$4"'
 )
 _SSHD = 'mkdir -p /run/sshd && ssh-keygen -A >/dev/null && exec /usr/sbin/sshd -D -e -p "$0"'
@@ -81,23 +84,25 @@ def launcher(
     return {"stapler-class": "hudson.slaves.CommandLauncher", "command": command}
 
 
-def is_ready(template: AgentTemplate, host: DockerHost, container: str, port: int | None) -> bool:
-    """One probe of the connector's readiness.
+def is_ready(
+    template: AgentTemplate, settings: ProvisionerSettings, host: DockerHost, container: str, port: int | None
+) -> bool:
+    """One probe of the connector's readiness (False also when the container stopped).
 
-    ssh: sshd answers with its banner. attach: the container answers a ``docker exec`` (how
-    the agent is started). jnlp: the secret was written before (an ``exec`` that succeeded)
-    and the container still runs.
+    ssh: sshd answers with its banner. jnlp: the container's processes no longer include the
+    loop waiting for the secret (the agent command runs). attach: the container runs its
+    waiting loop (with the default command: the loop's ``sleep``), ready for ``docker exec``.
     """
     if template.connector == "ssh":
         return port is not None and ssh_banner(host.address, port)
-    if template.connector == "attach":
-        return host.engine.run_in(container, ["true"]) == 0
-    return _running(host, container)
-
-
-def _running(host: DockerHost, container: str) -> bool:
-    info = host.engine.inspect_container(container)
-    return info is not None and info.state == "running"
+    processes = host.engine.processes(container)
+    if not processes:
+        return False
+    if template.connector == "jnlp":
+        return not any(WAIT_MARK in command for command in processes)
+    if template.connector in settings.commands:
+        return True
+    return any(command.split()[0].endswith("sleep") for command in processes)
 
 
 def ssh_banner(address: str, port: int, timeout: float = 1.0) -> bool:

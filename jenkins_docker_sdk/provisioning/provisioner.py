@@ -454,13 +454,8 @@ class SlaveProvisioner:
     def _wait_ready(self, template: AgentTemplate, host: DockerHost, container: str, slot: _Slot) -> None:
         deadline = time.monotonic() + self.settings.readiness_timeout
         while True:
-            try:
-                if connectors.is_ready(template, host, container, slot.port):
-                    return  # the probes need a running container: no inspect needed
-            except EngineUnreachableError:
-                raise
-            except DockerError:
-                pass  # e.g. an exec refused by a stopped container: the inspect tells
+            if connectors.is_ready(template, self.settings, host, container, slot.port):
+                return
             info = host.engine.inspect_container(container)
             if info is None or info.state != "running":
                 code = "" if info is None or info.exit_code is None else f" with code {info.exit_code}"

@@ -11,10 +11,13 @@ from jenkins_docker_sdk.errors import (
     ProvisioningFailedError,
     TemplateSuspendedError,
 )
-from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
+from tests.provisioning.conftest import JNLP_STAND_IN, Farmhand, assert_nothing_leaked, template
 from tests.support.docker_harness import Harness
 
 pytestmark = pytest.mark.docker
+
+#: A jnlp agent whose command dies once it has its secret (an image without Java, say).
+JNLP_EXITS = ("sh", "-c", "while [ ! -s {secret_file} ]; do sleep 0.05; done; exit 3")
 
 
 def node_creations(farmhand: Farmhand) -> list[int | None]:
@@ -44,7 +47,7 @@ def test_pull_strategy_never_refuses_a_missing_image(farmhand: Farmhand, docker_
 
 def test_container_exits_at_start(farmhand: Farmhand, busybox: str) -> None:
     provisioner = farmhand.provisioner(
-        [template(busybox)], retries=1, failure_threshold=10, commands={"attach": ("sh", "-c", "exit 3")}
+        [template(busybox, connector="jnlp")], retries=1, failure_threshold=10, commands={"jnlp": JNLP_EXITS}
     )
     with pytest.raises(
         ProvisioningFailedError, match="stopped with code 3 before its agent was ready"
@@ -71,7 +74,11 @@ def test_readiness_times_out(farmhand: Farmhand, busybox: str) -> None:
 
 def test_repeated_failures_suspend_the_template(farmhand: Farmhand, busybox: str) -> None:
     provisioner = farmhand.provisioner(
-        [template(busybox)], retries=5, failure_threshold=3, cooldown=300, commands={"attach": ("false",)}
+        [template(busybox, connector="jnlp")],
+        retries=5,
+        failure_threshold=3,
+        cooldown=300,
+        commands={"jnlp": JNLP_EXITS},
     )
     with pytest.raises(
         TemplateSuspendedError, match="failed 3 times within 600 s and is suspended for 300 s"
@@ -87,13 +94,15 @@ def test_repeated_failures_suspend_the_template(farmhand: Farmhand, busybox: str
 
 def test_suspension_ends_after_the_cool_down(farmhand: Farmhand, busybox: str) -> None:
     now = [1_000_000.0]
-    provisioner = farmhand.provisioner([template(busybox)], retries=0, failure_threshold=1, cooldown=300)
+    provisioner = farmhand.provisioner(
+        [template(busybox, connector="jnlp")], retries=0, failure_threshold=1, cooldown=300
+    )
     provisioner.clock = lambda: now[0]
-    provisioner.settings = attrs.evolve(provisioner.settings, commands={"attach": ("false",)})
+    provisioner.settings = attrs.evolve(provisioner.settings, commands={"jnlp": JNLP_EXITS})
     with pytest.raises(TemplateSuspendedError):
         provisioner.provision("web")
     now[0] += 301
-    provisioner.settings = attrs.evolve(provisioner.settings, commands={})  # the template is fixed
+    provisioner.settings = attrs.evolve(provisioner.settings, commands={"jnlp": JNLP_STAND_IN})  # fixed
     agent = provisioner.provision("web")
     provisioner.release(agent.node)
     assert_nothing_leaked(farmhand)
