@@ -191,8 +191,12 @@ def reap(dry_run: bool, grace: float, max_lifetime: float, as_json: bool, **para
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
               help="Warm the images of this many templates, the ones serving the most jobs.")  # fmt: skip
 @_options
-def prepull(top: int, as_json: bool, **params: Any) -> None:
-    """Pull the images of the busiest templates onto every host that may run them."""
+@click.pass_context
+def prepull(ctx: click.Context, /, top: int, as_json: bool, **params: Any) -> None:
+    """Pull the images of the busiest templates onto every host that may run them.
+
+    Exit code 1 when a pull failed (each result is listed).
+    """
     from jenkins_docker_sdk.provisioning.prepull import busiest
     from jenkins_docker_sdk.provisioning.prepull import prepull as run_prepull
 
@@ -201,9 +205,11 @@ def prepull(top: int, as_json: bool, **params: Any) -> None:
         results = run_prepull(provisioner, busiest(farm, top))
     if as_json:
         _print_json([r.to_dict() for r in results])
-        return
-    for result in results:
-        click.echo(f"{result.host}: {result.image}: {result.outcome}")
+    else:
+        for result in results:
+            click.echo(f"{result.host}: {result.image}: {result.outcome}")
+    if any(r.outcome.startswith("failed") for r in results):
+        ctx.exit(1)
 
 
 COMMANDS: Sequence[click.Command] = (provision, release, agents, reap, prepull)

@@ -103,3 +103,14 @@ def test_bad_input_exits_2_without_traceback(
     code, _, err = jds(capsys, "agents", *where[:-2], "--farm-id", "bad id!")
     assert code == 2
     assert "farm id 'bad id!' is not accepted" in err
+
+
+def test_prepull_names_each_host_and_image_and_fails_on_a_failed_pull(
+    capsys: pytest.CaptureFixture[str], docker_harness: Harness, mock_jenkins_server: MockJenkinsServer
+) -> None:
+    where = ["--farm", str(EXAMPLE_FARM), "--docker-host", docker_harness.docker_host,
+             "--jenkins", mock_jenkins_server.url, "--farm-id", "cli-prepull"]  # fmt: skip
+    code, out, _ = jds(capsys, "prepull", "--top", "1", *where)
+    assert code == 1  # registry.example.com does not exist here
+    host = docker_harness.docker_host.removeprefix("unix://")
+    assert out.startswith(f"{host}: registry.example.com/teama/node-web: failed: ")
