@@ -171,7 +171,7 @@ class SlaveProvisioner:
                 raise
             except (DockerError, JenkinsError, ProvisioningError) as exc:
                 failures.append(f"attempt {attempt + 1} on {host.name}: {exc}")
-                log.warning("agent %s (template %s) failed: %s", slot.node, template.name, exc)
+                log.warning("agent %s (template %s) failed: %s", slot.node, template.name, str(exc))
                 self._clean(slot, host)
                 until = self._failed(template, host, exc)
                 if until is not None:
@@ -474,11 +474,11 @@ class SlaveProvisioner:
         try:
             host.engine.remove(slot.node)
         except DockerError as exc:
-            log.warning("container %s left for the reaper: %s", slot.node, exc)
+            log.warning("container %s left for the reaper: %s", slot.node, str(exc))
         try:
             self.jenkins.delete_node(slot.node)
         except JenkinsError as exc:
-            log.warning("node %s left for the reaper: %s", slot.node, exc)
+            log.warning("node %s left for the reaper: %s", slot.node, str(exc))
 
     def _failed(self, template: AgentTemplate, host: DockerHost, exc: Exception) -> float | None:
         """Account a failed attempt: a host that did not answer leaves placement; a failure

@@ -79,7 +79,7 @@ def reap(provisioner: SlaveProvisioner, *, dry_run: bool = False) -> ReapReport:
                 remove()  # type: ignore[operator]
                 done = True
             except (DockerError, JenkinsError) as exc:
-                log.warning("reaper: cannot remove %s %s: %s", kind, node, exc)
+                log.warning("reaper: cannot remove %s %s: %s", kind, node, str(exc))
         actions.append(ReapAction(kind, node, host_name, reason, done))
 
     for host in provisioner.backend.hosts():

@@ -27,6 +27,13 @@ pytestmark = [
 
 
 @pytest.fixture
+def quiet_gc() -> Iterator[None]:
+    """Set up first, torn down last: collects what docker-py left after every other teardown."""
+    yield
+    collect_quietly()
+
+
+@pytest.fixture
 def private_engine(docker_harness: Harness, docker_engine) -> Iterator[PrivateDockerd]:  # type: ignore[no-untyped-def]
     engine = PrivateDockerd()
     try:
@@ -64,7 +71,7 @@ def wait_for(condition, what: str, timeout: float = 60.0) -> None:  # type: igno
 
 
 def test_engine_killed_mid_provision_and_restarted(
-    farmhand: Farmhand, private_engine: PrivateDockerd, docker_harness: Harness
+    quiet_gc: None, farmhand: Farmhand, private_engine: PrivateDockerd, docker_harness: Harness
 ) -> None:
     command = (
         "sh",
