@@ -185,6 +185,9 @@ class SlaveProvisioner:
                 if attempt < self.settings.retries:
                     self.sleep(self.settings.delay(attempt))
                 continue
+            except BaseException:  # a bug or Ctrl-C: clean up all the same, then let it go
+                self._clean(slot, host)
+                raise
             finally:
                 with self._lock:
                     self._in_flight.pop(slot.node, None)
