@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from jenkins_docker_sdk.provisioning import SlaveProvisioner
 
 TOKEN_ENV = "JENKINS_API_TOKEN"
+REGISTRY_PASSWORD_ENV = "JDS_REGISTRY_PASSWORD"
 
 
 def _options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,6 +44,11 @@ def _options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--token-env", default=TOKEN_ENV, show_default=True,
                      help="Environment variable holding the API token."),
         click.option("--farm-id", help="The id on every agent of this farm (default: farm.yml cloud.name)."),
+        click.option("--registry-auth", "registry_logins", multiple=True, metavar="REGISTRY=USER",
+                     help="Pull from REGISTRY (host[:port]) as USER, with the password in the variable "
+                          "named by --registry-password-env (repeatable)."),
+        click.option("--registry-password-env", default=REGISTRY_PASSWORD_ENV, show_default=True,
+                     help="Environment variable holding the registry password."),
         click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON."),
     ]  # fmt: skip
     for option in reversed(options):
@@ -80,12 +86,38 @@ def _provisioner(params: dict[str, Any], **settings: Any) -> tuple[SlaveProvisio
         fixed += [DockerHost.from_url(h, labels={DRYDOCK}, tls=tls) for h in params["drydock_hosts"]]
         backend = StaticBackend(fixed=fixed)
     farm_id = params["farm_id"] or farm.settings.cloud.name
+    auth = _registry_auth(params["registry_logins"], params["registry_password_env"])
     try:
-        config = ProvisionerSettings(farm_id=farm_id, cloud_cap=farm.settings.cloud.container_cap, **settings)
+        config = ProvisionerSettings(
+            farm_id=farm_id, cloud_cap=farm.settings.cloud.container_cap, registry_auth=auth, **settings
+        )
     except ValueError as exc:
         raise InputError.at(str(exc)) from None
     provisioner = SlaveProvisioner.from_farm(farm, backend=backend, jenkins=jenkins, settings=config)
     return provisioner, farm
+
+
+def _registry_auth(logins: Sequence[str], password_env: str) -> dict[str, Any]:
+    """``--registry-auth REGISTRY=USER`` options, the password read from ``password_env``."""
+    from jenkins_docker_sdk.provisioning import RegistryAuth
+
+    if not logins:
+        return {}
+    password = os.environ.get(password_env)
+    if not password:
+        raise InputError.at(
+            f"--registry-auth needs a password: environment variable {password_env} is unset or empty",
+            hint=f"export {password_env}=<password> (or name another variable with --registry-password-env)",
+        )
+    found = {}
+    for text in logins:
+        registry, equals, user = text.partition("=")
+        if not equals or not registry or not user:
+            raise InputError.at(
+                f"bad --registry-auth {text!r}", hint="give REGISTRY=USER, e.g. registry.example.com=ci-bot"
+            )
+        found[registry] = RegistryAuth(username=user, password=password)
+    return found
 
 
 def _pair(text: str) -> tuple[str, str]:

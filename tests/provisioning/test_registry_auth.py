@@ -4,6 +4,7 @@ htpasswd auth, started by the test) is pulled with the farm's credentials, and n
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import shutil
 import socket
@@ -18,6 +19,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.errors import ProvisioningFailedError
 from jenkins_docker_sdk.provisioning import DockerHost, RegistryAuth
 from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
@@ -102,6 +104,48 @@ def test_agent_image_is_pulled_with_the_farms_registry_credentials(
         assert_nothing_leaked(farmhand)
         assert PASSWORD not in caplog.text
         assert PASSWORD not in repr(provisioner)
+    finally:
+        for client in (docker_engine, worker):
+            with contextlib.suppress(docker.errors.ImageNotFound):
+                client.images.remove(image)
+        worker.close()
+
+
+def test_jds_provision_takes_registry_credentials(
+    farmhand: Farmhand,
+    docker_harness: Harness,
+    docker_engine: docker.DockerClient,
+    locked_registry: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    image = f"{locked_registry}/jds-test/locked-busybox:{farmhand.farm_id}"
+    docker_engine.images.get(docker_harness.busybox_image).tag(image)
+    repo = tmp_path / "farm" / "teamA" / "locked"
+    repo.mkdir(parents=True)
+    (tmp_path / "farm" / "farm.yml").write_text("cloud: {name: locked}\n")
+    (repo / "Dockerfile").write_text("FROM debian:12.7-slim\nUSER 1000\n")
+    (repo / "jenkins-docker.yml").write_text(
+        f"agent:\n  image: {image}\n  labels: [locked]\n  connector: attach\n"
+    )
+    where = ["--farm", str(tmp_path / "farm"), "--docker-host", docker_harness.node_hosts[1],
+             "--jenkins", farmhand.server.url, "--farm-id", farmhand.farm_id,
+             "--registry-auth", f"{locked_registry}={USER}"]  # fmt: skip
+    worker = docker.DockerClient(base_url=docker_harness.node_hosts[1], version="1.41")
+    try:
+        login = {"username": USER, "password": PASSWORD}
+        for line in docker_engine.images.push(image, stream=True, decode=True, auth_config=login):
+            assert "error" not in line, line
+        assert main(["provision", "locked", *where]) == 2  # no password in the environment
+        assert "JDS_REGISTRY_PASSWORD is unset or empty" in capsys.readouterr().err
+        monkeypatch.setenv("JDS_REGISTRY_PASSWORD", PASSWORD)
+        assert main(["provision", "locked", *where, "--json"]) == 0
+        out, err = capsys.readouterr()
+        assert PASSWORD not in out + err
+        node = json.loads(out)["node"]
+        assert main(["release", node, *where]) == 0
+        assert_nothing_leaked(farmhand)
     finally:
         for client in (docker_engine, worker):
             with contextlib.suppress(docker.errors.ImageNotFound):
