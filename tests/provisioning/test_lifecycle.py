@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
+import attrs
 import pytest
 
+from jenkins_docker_sdk.clients.docker import ContainerSpec, DockerEngine, DockerError
 from jenkins_docker_sdk.errors import LabelResolutionError
 from jenkins_docker_sdk.provisioning.connectors import ssh_banner
 from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
@@ -90,4 +92,25 @@ def test_unknown_label_names_the_templates(farmhand: Farmhand, busybox: str) -> 
     provisioner = farmhand.provisioner([template(busybox)])
     with pytest.raises(LabelResolutionError, match=r"(?s)no agent template serves label .wbe..*teamA-web"):
         provisioner.provision("wbe")
+    assert_nothing_leaked(farmhand)
+
+
+def test_engine_steps_are_safe_to_repeat(farmhand: Farmhand, busybox: str, docker_harness: Harness) -> None:
+    engine = DockerEngine(url=docker_harness.docker_host)
+    labels = {"io.jenkins-docker-sdk.farm": farmhand.farm_id, "io.jenkins-docker-sdk.node": "n"}
+    spec = ContainerSpec(name=f"{farmhand.farm_id}-n", image=busybox, command=("sleep", "60"), labels=labels)
+    try:
+        first = engine.create(spec)
+        assert engine.create(spec) == first  # an earlier attempt's container: taken as created
+        with pytest.raises(DockerError, match="Conflict"):
+            engine.create(attrs.evolve(spec, labels={**labels, "io.jenkins-docker-sdk.node": "other"}))
+        engine.start(first)
+        engine.start(first)  # started twice: a no-op
+        assert engine.processes(first) == ["sleep 60"]
+        assert engine.remove(first) is True
+        assert engine.remove(first) is False  # removed twice: nothing to do
+        assert engine.processes(first) is None
+    finally:
+        engine.remove(spec.name)
+        engine.close()
     assert_nothing_leaked(farmhand)
