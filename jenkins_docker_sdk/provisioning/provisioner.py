@@ -175,6 +175,12 @@ class SlaveProvisioner:
                 self._clean(slot, host)
                 until = self._failed(template, host, exc)
                 if until is not None:
+                    log.warning(
+                        "template %s suspended for %g s after %d failures",
+                        template.name,
+                        self.settings.cooldown,
+                        self.settings.failure_threshold,
+                    )
                     raise TemplateSuspendedError(
                         f"template {template.name} failed {self.settings.failure_threshold} times within "
                         f"{self.settings.failure_window:g} s and is suspended for "
