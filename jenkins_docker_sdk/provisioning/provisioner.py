@@ -198,6 +198,7 @@ class SlaveProvisioner:
                 with self._lock:
                     self._in_flight.pop(slot.node, None)
             self._breaker.succeeded(template.name)
+            self._remember(host.name, agent)
             return agent
         raise ProvisioningFailedError(
             f"no agent for template {template.name} after {len(failures)} attempts:\n  "
@@ -229,6 +230,7 @@ class SlaveProvisioner:
                 ):
                     ours = True  # the node of a container with our labels is ours
                     removed = host.engine.remove(container.id) or removed
+                self._forget(host.name, node)
             except DockerError as exc:
                 errors.append(str(exc))
         try:
@@ -350,6 +352,18 @@ class SlaveProvisioner:
                 self._last_seen[host.name] = owned
                 return list(owned)
         return list(self._last_seen.get(host.name, []))
+
+    def _remember(self, host: str, agent: Agent) -> None:
+        """Count a handed-over agent in its host's last list (used while the host is down)."""
+        own = Ownership(farm=self.settings.farm_id, template=agent.template, node=agent.node,
+                        created=agent.created, port=agent.port)  # fmt: skip
+        with self._lock:
+            self._last_seen.setdefault(host, []).append(own)
+
+    def _forget(self, host: str, node: str) -> None:
+        with self._lock:
+            if host in self._last_seen:
+                self._last_seen[host] = [o for o in self._last_seen[host] if o.node != node]
 
     def _place(
         self, template: AgentTemplate, hosts: Sequence[DockerHost], load: dict[str, int]

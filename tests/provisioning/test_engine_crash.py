@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from jenkins_docker_sdk.errors import CapacityError
 from jenkins_docker_sdk.provisioning import DockerHost, reap
 from jenkins_docker_sdk.provisioning.ownership import FARM
 from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
@@ -140,3 +141,33 @@ def collect_quietly() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
+
+
+def test_agents_on_a_dead_host_still_count_against_the_cap(
+    quiet_gc: None, farmhand: Farmhand, private_engine: PrivateDockerd, docker_harness: Harness
+) -> None:
+    only_private = f"jds-test/prov-private-{farmhand.farm_id}:1"  # placement sends "web" there
+    client = private_engine.client()
+    try:
+        client.images.get(docker_harness.busybox_image).tag(only_private)
+    finally:
+        client.close()
+    hosts = [
+        DockerHost.from_url(private_engine.url, name="a-private"),
+        DockerHost.from_url(docker_harness.docker_host, name="b-node1"),
+    ]
+    templates = [template(only_private, name="web"), template(docker_harness.busybox_image, name="other")]
+    provisioner = farmhand.provisioner(templates, hosts=hosts, cloud_cap=3, pull="never")
+    on_private = [provisioner.provision("web") for _ in range(2)]
+    assert {a.host for a in on_private} == {"a-private"}
+    private_engine.kill()
+    third = provisioner.provision("other")
+    assert third.host == "b-node1"
+    with pytest.raises(CapacityError, match="runs 3 agents: the cloud cap of 3 is reached"):
+        provisioner.provision("other")  # the dead host's two agents still count
+    provisioner.release(third)
+    private_engine.start()
+    for agent in on_private:
+        provisioner.release(agent)
+    assert_nothing_leaked(farmhand)
+    collect_quietly()
