@@ -27,6 +27,7 @@ from jenkins_docker_sdk.output import REPORT, render_path
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult
+    from jenkins_docker_sdk.validation import ValidationReport
 
 EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL = 1, 2, 3
 # jds apply's defaults, here so that other commands need not import python-jenkins
@@ -364,45 +365,101 @@ class _BarProgress:
     type=click.Choice(["jnlp", "ssh", "attach"]),
     help="How Jenkins connects to the agent: root is an error for jnlp and attach.",
 )
+@click.option(
+    "--farm",
+    "farm_root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Build every agent image of this farm on the engine, then validate each (one report each).",
+)
+@click.option("--network", help="The network --farm builds run on, e.g. host on an engine without a bridge.")
+@click.option("--no-probes", is_flag=True, help="Skip the probe container (the checks that need execution).")
 @click.pass_context
 def validate(
     ctx: click.Context, image: str | None, dockerfile: Path | None, fmt: str, output: Path | None,
-    ignored: tuple[str, ...], policy: Path | None, connector: Connector | None,
+    ignored: tuple[str, ...], policy: Path | None, connector: Connector | None, farm_root: Path | None,
+    network: str | None, no_probes: bool,
 ) -> None:  # fmt: skip
-    """Validate an agent image (IMAGE, on the engine DOCKER_HOST names) and/or its Dockerfile.
+    """Validate an agent image (IMAGE, on the engine DOCKER_HOST names) and/or its Dockerfile,
+    or build and validate every image of a farm (--farm FARM).
 
-    The image is read once through the engine's export API: sizes, wasted bytes, secrets
-    in any layer (deleted ones included) and in ENV, setuid files. Exit code 0 when every
-    check passed, 1 when one reported an error (a policy failure), 2 for bad input: no such
-    image, an unreachable engine, a Dockerfile that does not parse, or hadolint missing or
-    failing.
+    The image is read once through the engine's export API (sizes, wasted bytes, secrets
+    in any layer and in ENV, setuid files, the policy's file and metadata tests), then one
+    container runs the policy's commands and the agent-readiness probes. Exit code 0 when
+    every check passed, 1 when one reported an error (a policy failure; a failed --farm
+    build too), 2 for bad input: no such image, an unreachable engine, a Dockerfile or farm
+    that does not parse, or hadolint missing or failing.
     """
     from jenkins_docker_sdk.clients.docker import DockerError
-    from jenkins_docker_sdk.output import write_file_atomically
-    from jenkins_docker_sdk.validation import HadolintError, ImageValidator, load_policy, render
+    from jenkins_docker_sdk.validation import HadolintError, ImageValidator, load_policy
     from jenkins_docker_sdk.validation.layers import ArchiveError
 
+    if farm_root is not None:
+        if image is not None or dockerfile is not None or connector is not None:
+            raise click.UsageError("--farm takes its images, Dockerfiles and connectors from the farm")
+        ctx.exit(_validate_farm(farm_root, policy, ignored, network, not no_probes, fmt, output))
     if image is None and dockerfile is None:
-        raise click.UsageError("give an IMAGE, --dockerfile PATH, or both")
+        raise click.UsageError("give an IMAGE, --dockerfile PATH, or both (or --farm FARM)")
     validator = ImageValidator(policy=load_policy(policy), connector=connector, ignored=ignored)
     try:
         if image is None:
             assert dockerfile is not None
             report = validator.validate_dockerfile(dockerfile)
         else:
-            report = validator.validate_image(image, dockerfile=dockerfile)
+            report = validator.validate_image(image, dockerfile=dockerfile, probes=not no_probes)
     except (HadolintError, DockerError, ArchiveError) as exc:
         click.echo(f"error: {exc}", err=True)
         ctx.exit(EXIT_INPUT)
-    text = render(report, fmt)
+    ctx.exit(_write_reports([report], fmt, output))
+
+
+def _write_reports(reports: list[ValidationReport], fmt: str, output: Path | None) -> int:
+    """Print or atomically write the report(s); their exit code."""
+    from jenkins_docker_sdk.output import write_file_atomically
+    from jenkins_docker_sdk.validation import render
+    from jenkins_docker_sdk.validation.report_formats import render_many
+
+    text = render(reports[0], fmt) if len(reports) == 1 else render_many(reports, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
         write_file_atomically(output, text)
-        verdict = "PASS" if report.ok else "FAIL"
-        click.echo(f"{report.subject}: {verdict} ({report.count('error')} errors, "
-                   f"{report.count('warning')} warnings) -> {output}", err=True)  # fmt: skip
-    ctx.exit(report.exit_code)
+        for report in reports:
+            verdict = "PASS" if report.ok else "FAIL"
+            click.echo(f"{report.subject}: {verdict} ({report.count('error')} errors, "
+                       f"{report.count('warning')} warnings)", err=True)  # fmt: skip
+        click.echo(f"report: {output}", err=True)
+    return max(report.exit_code for report in reports)
+
+
+def _validate_farm(
+    root: Path, policy: Path | None, ignored: tuple[str, ...], network: str | None, probes: bool,
+    fmt: str, output: Path | None,
+) -> int:  # fmt: skip
+    from jenkins_docker_sdk.clients.docker import DockerError, client_from_env
+    from jenkins_docker_sdk.validation import HadolintError, load_policy
+    from jenkins_docker_sdk.validation.farm_gate import FarmGate
+    from jenkins_docker_sdk.validation.layers import ArchiveError
+
+    farm = Farm.from_path(root)
+    chosen = load_policy(policy if policy is not None else farm.settings.policy)
+    try:
+        client = client_from_env()
+    except DockerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_INPUT
+    progress = (lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else None
+    try:
+        gate = FarmGate(client=client, policy=chosen, ignored=ignored, network=network, probes=probes)
+        reports = gate.validate(farm, progress)
+    except (HadolintError, DockerError, ArchiveError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_INPUT
+    finally:
+        client.close()
+    if not reports:
+        click.echo(f"error: no agent template with a Dockerfile in {root}", err=True)
+        return EXIT_INPUT
+    return _write_reports(reports, fmt, output)
 
 
 @cli.command()

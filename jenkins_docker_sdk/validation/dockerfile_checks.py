@@ -155,6 +155,17 @@ def is_secret_name(name: str) -> bool:
     return any(word in _SECRET_WORDS for word in re.split(r"[_\W]+", upper))
 
 
+_FINGERPRINTS = re.compile(r"[0-9A-Fa-f]{40}(?:[\s,]+[0-9A-Fa-f]{40})*")
+
+
+def is_public_key_fingerprint(name: str, value: str) -> bool:
+    """Whether ``name=value`` is an OpenPGP key's fingerprint, which is public: a name with
+    the word GPG or PGP and a value of 40-hex-digit fingerprints (official images set
+    ``GPG_KEY`` / ``NODE_GPG_KEYS`` this way to verify their downloads)."""
+    words = set(re.split(r"[_\W]+", name.upper()))
+    return bool(words & {"GPG", "PGP"}) and _FINGERPRINTS.fullmatch(value.strip()) is not None
+
+
 def _pairs(instruction: Instruction) -> Iterator[tuple[str, str | None]]:
     if instruction.name == "ENV":
         words = instruction.words
@@ -175,6 +186,8 @@ def check_secret_env(info: DockerfileInfo) -> Iterator[Finding]:
                 continue
             where = _locate(info, instruction, re.compile(rf"\b{re.escape(name)}\b"))
             value = (raw or "").strip("'\"")
+            if is_public_key_fingerprint(name, value):
+                continue
             if not value:
                 yield _finding(
                     SECRET_ENV,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from jenkins_docker_sdk.validation.dockerfile_checks import is_secret_name
+from jenkins_docker_sdk.validation.dockerfile_checks import is_public_key_fingerprint, is_secret_name
 from jenkins_docker_sdk.validation.findings import Check, Finding, ValidationReport, redact
 from jenkins_docker_sdk.validation.layers import Entry, ImageArchive, Layer, merge, read_image, wasted_bytes
 from jenkins_docker_sdk.validation.secret_rules import Hit, scan_file
@@ -60,7 +60,8 @@ def waste_findings(
 def secret_file_findings(image: ImageArchive, view: dict[str, Entry]) -> Iterator[Finding]:
     for layer, hits in zip(image.layers, image.scanned, strict=True):
         for hit in hits:
-            assert isinstance(hit, Hit)
+            if not isinstance(hit, Hit):  # e.g. contents captured for fileContentTests
+                continue
             shown = view.get(hit.path)
             deleted = shown is None or shown.layer != layer.index
             gone = " (deleted or overwritten by a later layer, but still in the image)" if deleted else ""
@@ -77,7 +78,7 @@ def secret_file_findings(image: ImageArchive, view: dict[str, Entry]) -> Iterato
 def secret_env_findings(config: dict[str, Any]) -> Iterator[Finding]:
     for item in (config.get("config") or {}).get("Env") or ():
         name, _, value = str(item).partition("=")
-        if value and is_secret_name(name):
+        if value and is_secret_name(name) and not is_public_key_fingerprint(name, value):
             yield _finding(
                 SECRET_CONFIG_ENV,
                 f"ENV {name} holds a value that looks secret: {redact(value)}",
@@ -101,6 +102,24 @@ def setuid_findings(image: ImageArchive, view: dict[str, Entry], allowed: Iterab
             )
 
 
+def image_findings(
+    image: ImageArchive,
+    view: dict[str, Entry],
+    *,
+    max_size_mb: float = 2048,
+    max_wasted_percent: float = 10.0,
+    setuid_allowed: Iterable[str] = (),
+) -> list[Finding]:
+    """The findings of :data:`CHECKS` on an image already read (``view``: its merged view)."""
+    return [
+        *size_findings(image, max_size_mb),
+        *waste_findings(image, view, max_wasted_percent),
+        *secret_file_findings(image, view),
+        *secret_env_findings(image.config),
+        *setuid_findings(image, view, setuid_allowed),
+    ]
+
+
 def check_image(
     subject: str,
     stream: IO[bytes],
@@ -109,18 +128,17 @@ def check_image(
     max_wasted_percent: float = 10.0,
     setuid_allowed: Iterable[str] = (),
 ) -> ValidationReport:
-    """Run the image stage on the image archive ``stream`` (read once) as ``subject``.
+    """Run the image stage's static checks on the image archive ``stream`` (read once) as ``subject``.
 
     Raises:
         ArchiveError: the stream is not an image archive.
     """
     image = read_image(stream, scan_file)
-    view = merge(image.layers)
-    findings = [
-        *size_findings(image, max_size_mb),
-        *waste_findings(image, view, max_wasted_percent),
-        *secret_file_findings(image, view),
-        *secret_env_findings(image.config),
-        *setuid_findings(image, view, setuid_allowed),
-    ]
+    findings = image_findings(
+        image,
+        merge(image.layers),
+        max_size_mb=max_size_mb,
+        max_wasted_percent=max_wasted_percent,
+        setuid_allowed=setuid_allowed,
+    )
     return ValidationReport.build(subject, CHECKS, findings)

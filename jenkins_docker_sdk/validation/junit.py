@@ -26,18 +26,15 @@ def _line(finding: Finding) -> str:
     return text + (f"\n    fix: {finding.hint}" if finding.hint else "")
 
 
-def to_junit(report: ValidationReport) -> str:
-    """The report as a JUnit XML document (``testsuites/testsuite/testcase``)."""
+def _suite(report: ValidationReport, classname: str) -> list[str]:
     tests, failures = len(report.checks), len(report.failed_checks)
-    counts = f'tests="{tests}" failures="{failures}" errors="0" skipped="0" time="0"'
     out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuites name="jds validate" {counts}>',
-        f'  <testsuite name="{_x(report.subject)}" {counts}>',
+        f'  <testsuite name="{_x(report.subject)}" tests="{tests}" failures="{failures}"'
+        ' errors="0" skipped="0" time="0">'
     ]
     for check in report.checks:
         findings = report.findings_of(check.name)
-        out.append(f'    <testcase classname="{CLASSNAME}" name="{_x(check.name)}" time="0">')
+        out.append(f'    <testcase classname="{_x(classname)}" name="{_x(check.name)}" time="0">')
         body = _x("\n".join(_line(f) for f in findings))
         if not report.passed(check.name):
             errors = sum(1 for f in findings if f.severity == "error")
@@ -47,5 +44,23 @@ def to_junit(report: ValidationReport) -> str:
         elif findings:
             out.append(f"      <system-out>{body}</system-out>")
         out.append("    </testcase>")
-    out += ["  </testsuite>", "</testsuites>"]
+    out.append("  </testsuite>")
+    return out
+
+
+def to_junit(report: ValidationReport, *more: ValidationReport) -> str:
+    """The report(s) as a JUnit XML document: one ``testsuite`` per report, one ``testcase``
+    per check. With several reports each suite's classname is ``jds.validate.<subject>``, so
+    that Jenkins keeps the images' checks apart."""
+    reports = (report, *more)
+    tests = sum(len(r.checks) for r in reports)
+    failures = sum(len(r.failed_checks) for r in reports)
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuites name="jds validate" tests="{tests}" failures="{failures}"'
+        ' errors="0" skipped="0" time="0">',
+    ]
+    for each in reports:
+        out += _suite(each, CLASSNAME if not more else f"{CLASSNAME}.{each.subject}")
+    out.append("</testsuites>")
     return "\n".join(out) + "\n"

@@ -38,6 +38,7 @@ class Entry:
         mode: permission bits including setuid/setgid (``0o4755``).
         kind: ``file``, ``dir``, ``link`` (symlink or hard link) or ``other``.
         layer: index of the layer that holds this copy.
+        target: where a link points: a symlink's text as stored, a hard link's absolute path.
     """
 
     path: str
@@ -47,6 +48,7 @@ class Entry:
     gid: int
     kind: str
     layer: int
+    target: str = ""
 
 
 @attrs.frozen
@@ -127,7 +129,9 @@ def walk_layer(fileobj: IO[bytes], scan: Scanner | None = None) -> _Walked:
                 whiteouts.append(posixpath.join(parent, base[len(WHITEOUT) :]))
                 continue
             size = member.size if member.isreg() else 0
-            entries.append(Entry(path, size, member.mode & 0o7777, member.uid, member.gid, _kind(member), 0))
+            target = member.linkname if member.issym() else _norm(member.linkname) if member.islnk() else ""
+            mode = member.mode & 0o7777
+            entries.append(Entry(path, size, mode, member.uid, member.gid, _kind(member), 0, target))
             if scan is not None and member.isreg():
                 handle = tar.extractfile(member)
                 if handle is not None:
@@ -183,13 +187,19 @@ def read_image(stream: IO[bytes], scan: Scanner | None = None) -> ImageArchive:
                         blobs[name] = _read_json(handle, name)
                     else:
                         walked[name] = walk_layer(handle, scan)
-    except (tarfile.TarError, json.JSONDecodeError, EOFError) as exc:
+    except (tarfile.TarError, ValueError, EOFError) as exc:  # ValueError: bad JSON or its encoding
         raise ArchiveError(f"not a readable image archive: {exc}") from exc
-    config_name, layer_names = _manifest(blobs)
+    try:
+        config_name, layer_names = _manifest(blobs)
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise ArchiveError(f"the archive's manifest is not one the engine writes: {exc!r}") from exc
+    if not isinstance(config_name, str) or not all(isinstance(name, str) for name in layer_names):
+        raise ArchiveError("the archive's manifest names its config or layers with something else than paths")
     config = blobs.get(config_name)
     if not isinstance(config, dict):
         raise ArchiveError(f"image config {config_name} missing from the archive")
-    diff_ids = list(config.get("rootfs", {}).get("diff_ids", []))
+    rootfs = config.get("rootfs")
+    diff_ids = [str(d) for d in rootfs.get("diff_ids") or ()] if isinstance(rootfs, dict) else []
     layers: list[Layer] = []
     scanned: list[tuple[Any, ...]] = []
     for index, name in enumerate(layer_names):

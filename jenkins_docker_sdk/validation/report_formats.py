@@ -6,7 +6,7 @@ JUnit XML and SARIF live in :mod:`.junit` and :mod:`.sarif`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from jenkins_docker_sdk.validation.findings import Finding, ValidationReport
@@ -29,11 +29,13 @@ def to_text(report: ValidationReport) -> str:
             if finding.hint:
                 lines.append(" " * (sum(widths) + 6) + f"fix: {finding.hint}")
     lines.append("")
+    name_width = min(40, max([16, *(len(check.name) for check in report.checks)]))
     for check in report.checks:
         found = len(report.findings_of(check.name))
         verdict = "pass" if report.passed(check.name) else "FAIL"
         lines.append(
-            f"  {verdict:<4}  {check.name:<16} {check.title} ({found} finding{'' if found == 1 else 's'})"
+            f"  {verdict:<4}  {check.name:<{name_width}} {check.title}"
+            f" ({found} finding{'' if found == 1 else 's'})"
         )
     lines.append(
         f"{report.count('error')} errors, {report.count('warning')} warnings, {report.count('info')} info; "
@@ -105,3 +107,28 @@ def render(report: ValidationReport, fmt: str) -> str:
         return RENDERERS[fmt](report)
     except KeyError:
         raise ValueError(f"unknown report format {fmt!r}; accepted: {', '.join(FORMATS)}") from None
+
+
+def render_many(reports: Sequence[ValidationReport], fmt: str) -> str:
+    """Several reports (``jds validate --farm``: one per image) as one document: text one
+    after another with a verdict line; JSON ``{"version", "passed", "exit_code", "reports"}``;
+    JUnit one ``testsuite`` per report; SARIF one run per report."""
+    if not reports:
+        raise ValueError("no reports to render")
+    failed = [r for r in reports if not r.ok]
+    if fmt == "junit":
+        return to_junit(*reports)
+    if fmt == "sarif":
+        return to_sarif(*reports)
+    if fmt == "json":
+        data = {
+            "version": REPORT_VERSION,
+            "passed": not failed,
+            "exit_code": max(r.exit_code for r in reports),
+            "reports": [to_dict(r) for r in reports],
+        }
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    verdict = f"{len(reports) - len(failed)} of {len(reports)} images passed"
+    if failed:
+        verdict += "; failed: " + ", ".join(r.subject for r in failed)
+    return "\n".join(to_text(r) for r in reports) + "\n" + verdict + "\n"

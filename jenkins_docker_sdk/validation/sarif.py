@@ -25,7 +25,7 @@ def _uri(path: Path) -> str:
 def _rules(report: ValidationReport) -> list[dict[str, Any]]:
     rules: dict[str, dict[str, Any]] = {}
     for check in report.checks:
-        if check.rule is not None:
+        if check.rule is not None and check.rule not in rules:  # JDS301 & co: one check per test
             rules[check.rule] = {
                 "id": check.rule,
                 "name": check.name,
@@ -59,22 +59,20 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
     return result
 
 
-def to_sarif_dict(report: ValidationReport) -> dict[str, Any]:
-    """The report as a SARIF 2.1.0 log (plain JSON data)."""
+def _run(report: ValidationReport) -> dict[str, Any]:
     rules = _rules(report)
     index = {rule["id"]: n for n, rule in enumerate(rules)}
     return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "jds validate", "rules": rules}},
-                "results": [_result(f, index[f.id]) for f in report.findings],
-            }
-        ],
+        "tool": {"driver": {"name": "jds validate", "rules": rules}},
+        "results": [_result(f, index[f.id]) for f in report.findings],
     }
 
 
-def to_sarif(report: ValidationReport) -> str:
-    """The report as a SARIF 2.1.0 JSON document."""
-    return json.dumps(to_sarif_dict(report), indent=2, ensure_ascii=False) + "\n"
+def to_sarif_dict(report: ValidationReport, *more: ValidationReport) -> dict[str, Any]:
+    """The report(s) as a SARIF 2.1.0 log (plain JSON data): one run per report."""
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [_run(r) for r in (report, *more)]}
+
+
+def to_sarif(report: ValidationReport, *more: ValidationReport) -> str:
+    """The report(s) as a SARIF 2.1.0 JSON document."""
+    return json.dumps(to_sarif_dict(report, *more), indent=2, ensure_ascii=False) + "\n"

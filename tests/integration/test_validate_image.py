@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.clients.docker import DockerError, exported_image
 from jenkins_docker_sdk.validation import ImageValidator, Policy
 from jenkins_docker_sdk.validation.layers import ImageArchive, merge, read_image, wasted_bytes
-from tests.support.docker_harness import Harness
+from tests.support.docker_harness import Harness, image_builder
 
 pytestmark = pytest.mark.docker
 
@@ -29,20 +27,8 @@ Build = Callable[[str], str]
 @pytest.fixture(scope="module")
 def build(docker_harness: Harness, docker_engine: docker.DockerClient) -> Iterator[Build]:
     """Build a Dockerfile body FROM the harness busybox (no network); images removed at the end."""
-    tags: list[str] = []
-
-    def _build(body: str) -> str:
-        tag = f"jds-test/layers-{uuid.uuid4().hex[:10]}:t"
-        dockerfile = f"FROM {docker_harness.busybox_image}\n{body}\n".encode()
-        docker_engine.images.build(
-            fileobj=io.BytesIO(dockerfile), tag=tag, rm=True, forcerm=True, network_mode="none"
-        )
-        tags.append(tag)
-        return tag
-
-    yield _build
-    for tag in tags:
-        docker_engine.images.remove(tag, force=True)
+    with image_builder(docker_engine, docker_harness.busybox_image, "layers") as build:
+        yield build
 
 
 def read(engine: docker.DockerClient, tag: str) -> ImageArchive:
@@ -164,7 +150,10 @@ def test_cli_validates_an_image_and_writes_no_secret(
     text = out.read_text(encoding="utf-8")
     assert ENV_SECRET[:5] not in text
     assert "JDS204" in json.dumps(json.loads(text))
-    assert main(["validate", docker_harness.busybox_image]) == 0
+    lenient = tmp_path / "policy.yml"  # busybox has no git: the default policy fails it
+    lenient.write_text("max_size_mb: 64\n", encoding="utf-8")
+    assert main(["validate", docker_harness.busybox_image, "--policy", str(lenient)]) == 0
+    assert main(["validate", docker_harness.busybox_image]) == 1
     assert main(["validate", "jds-test/no-such-image:1"]) == 2
 
 

@@ -8,10 +8,13 @@ test failure in CI (``CI=true``) and a skip elsewhere, with the command that sta
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -162,3 +165,25 @@ def swarm(docker_harness: Harness, docker_engine: docker.DockerClient) -> Iterat
     yield Swarm(manager=docker_engine, nodes=tuple(nodes))
     for client in clients[1:]:
         client.close()
+
+
+@contextmanager
+def image_builder(engine: docker.DockerClient, base: str, prefix: str) -> Iterator[Callable[[str], str]]:
+    """``build(body)``: build ``FROM base`` + body (no network) as a fresh tag; every image
+    built is removed on exit."""
+    tags: list[str] = []
+
+    def build(body: str) -> str:
+        tag = f"jds-test/{prefix}-{uuid.uuid4().hex[:10]}:t"
+        dockerfile = f"FROM {base}\n{body}\n".encode()
+        engine.images.build(
+            fileobj=io.BytesIO(dockerfile), tag=tag, rm=True, forcerm=True, network_mode="none"
+        )
+        tags.append(tag)
+        return tag
+
+    try:
+        yield build
+    finally:
+        for tag in tags:
+            engine.images.remove(tag, force=True)

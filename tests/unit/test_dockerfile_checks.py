@@ -70,6 +70,17 @@ def test_names_that_only_point_at_a_secret_pass() -> None:
     assert findings(text, "secret-env") == []
 
 
+def test_public_key_fingerprints_pass_but_other_values_under_those_names_do_not() -> None:
+    """python's official image: ENV GPG_KEY <fingerprint>; node's: NODE_GPG_KEYS <several>."""
+    fingerprint = "A035C8C19219BA821ECEA86B64E628F8D684696D"
+    text = (
+        f"FROM debian:12\nENV GPG_KEY={fingerprint}\n"
+        f'ENV NODE_GPG_KEYS="{fingerprint} 4ED778F539E3634C779C87C6D7062848A1AB005C"\n'
+        f"ENV API_KEY={fingerprint}\nENV GPG_KEY_PASSPHRASE=correct-horse\n" + GOOD_TAIL
+    )
+    assert wheres(text, "secret-env") == [("repo/Dockerfile:4:5", "error"), ("repo/Dockerfile:5:5", "error")]
+
+
 @pytest.mark.parametrize(
     ("name", "secret"),
     [

@@ -9,6 +9,8 @@ import tarfile
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jenkins_docker_sdk.clients.docker import ChunkStream, DockerError
 from jenkins_docker_sdk.validation.findings import redact
@@ -255,3 +257,50 @@ def test_chunk_stream_feeds_the_reader_and_reports_a_broken_export() -> None:
 
     with pytest.raises(DockerError, match="export stopped: connection reset"):
         read_image(io.BufferedReader(ChunkStream(broken())))
+
+
+VALID = archive(
+    [[("etc", None, 0o755), ("etc/motd", b"hi", 0o644)], [("etc/.wh.motd", b"", 0o644)]]
+).getvalue()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.integers(0, len(VALID)), st.binary(max_size=8), st.booleans())
+def test_a_damaged_archive_is_an_archive_error_or_an_image_never_a_crash(
+    at: int, junk: bytes, truncate: bool
+) -> None:
+    """The archive crosses a trust boundary (the engine's export of a team's image)."""
+    data = VALID[:at] if truncate else VALID[:at] + junk + VALID[at + len(junk) :]
+    try:
+        image = read_image(io.BytesIO(data), scan_file)
+    except ArchiveError:
+        return
+    merge(image.layers)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b"[{}]",
+        b'[{"Config": 1, "Layers": "x"}]',
+        b'{"Config": "c"}',
+        b"[]",
+        b'[{"Config": "c.json", "Layers": [1]}]',
+    ],
+)
+def test_a_manifest_of_the_wrong_shape_is_an_archive_error(manifest: bytes) -> None:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        add(tar, "c.json", b'{"rootfs": {"diff_ids": []}}')
+        add(tar, "manifest.json", manifest)
+    with pytest.raises(ArchiveError):
+        read_image(io.BytesIO(buffer.getvalue()))
+
+
+def test_a_public_key_fingerprint_in_env_is_not_a_secret() -> None:
+    env = (
+        "GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D",
+        "DEPLOY_TOKEN=A035C8C19219BA821ECEA86B64E628F8D684696D",
+    )
+    report = check_image("img", archive([[("a", b"1", 0o644)]], env=env))
+    assert [f.path for f in report.findings_of("secret-config-env")] == ["config:Env:DEPLOY_TOKEN"]
