@@ -85,12 +85,9 @@ def _provisioner(params: dict[str, Any], **settings: Any) -> tuple[SlaveProvisio
         fixed = [DockerHost.from_url(h, tls=tls) for h in hosts]
         fixed += [DockerHost.from_url(h, labels={DRYDOCK}, tls=tls) for h in params["drydock_hosts"]]
         backend = StaticBackend(fixed=fixed)
-    farm_id = params["farm_id"] or farm.settings.cloud.name
     auth = _registry_auth(params["registry_logins"], params["registry_password_env"])
     try:
-        config = ProvisionerSettings(
-            farm_id=farm_id, cloud_cap=farm.settings.cloud.container_cap, registry_auth=auth, **settings
-        )
+        config = ProvisionerSettings.for_farm(farm, farm_id=params["farm_id"], registry_auth=auth, **settings)
     except ValueError as exc:
         raise InputError.at(str(exc)) from None
     provisioner = SlaveProvisioner.from_farm(farm, backend=backend, jenkins=jenkins, settings=config)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
-from jenkins_docker_sdk.models import Connector
+from jenkins_docker_sdk.models import Connector, Farm
 
 PullStrategy = Literal["always", "if-missing", "never"]
 PULL_STRATEGIES: tuple[PullStrategy, ...] = ("always", "if-missing", "never")
@@ -81,6 +81,21 @@ class ProvisionerSettings:
     locality: bool = True
     grace: float = 120.0
     max_lifetime: float = 6 * 3600.0
+
+    @classmethod
+    def for_farm(cls, farm: Farm, **overrides: Any) -> ProvisionerSettings:
+        """Settings from ``farm.yml``: the farm id is ``cloud.name``, the cloud cap
+        ``cloud.container_cap``; ``overrides`` win.
+
+        Raises:
+            ValueError: a value is not accepted (a farm id with spaces, say).
+        """
+        values: dict[str, Any] = {
+            "farm_id": farm.settings.cloud.name,
+            "cloud_cap": farm.settings.cloud.container_cap,
+        }
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)
 
     def delay(self, attempt: int) -> float:
         """The wait after failed attempt ``attempt`` (0-based)."""

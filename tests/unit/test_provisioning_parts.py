@@ -9,7 +9,7 @@ import pytest
 from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
 from jenkins_docker_sdk.clients.docker import DockerEngine, TLSFiles, _split_reference
 from jenkins_docker_sdk.errors import JenkinsItemExistsError, JenkinsNotFoundError
-from jenkins_docker_sdk.models import AgentTemplate
+from jenkins_docker_sdk.models import AgentTemplate, Farm
 from jenkins_docker_sdk.provisioning import DockerHost, NodeMark, Ownership, ProvisionerSettings, RegistryAuth
 from jenkins_docker_sdk.provisioning.health import HostHealth, TemplateBreaker
 from jenkins_docker_sdk.provisioning.placement import choose, eligible, image_matches
@@ -178,3 +178,10 @@ def test_tls_files_from_the_docker_cli_environment(tmp_path: Path) -> None:
         assert api.verify == str(tmp_path / "ca.pem")
     finally:
         host.engine.close()
+
+
+def test_settings_for_a_farm(example_farm: Farm) -> None:
+    settings = ProvisionerSettings.for_farm(example_farm)
+    assert (settings.farm_id, settings.cloud_cap) == ("docker-farm", 100)
+    blue = ProvisionerSettings.for_farm(example_farm, farm_id="blue", cloud_cap=None, retries=0)
+    assert (blue.farm_id, blue.cloud_cap, blue.retries) == ("blue", 100, 0)  # None: the farm's value
