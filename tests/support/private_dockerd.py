@@ -6,6 +6,7 @@ bridge), in its own session so that killing it kills nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -83,6 +84,32 @@ class PrivateDockerd:
     def client(self) -> docker.DockerClient:
         return docker.DockerClient(base_url=self.url, version="1.41")
 
+    def _kill_leftovers(self) -> None:
+        """Kill what outlived a killed dockerd: the containerd shims of this engine (their
+        command line names this engine's own directory) and the container processes below them."""
+        parents: dict[int, int] = {}
+        ours: list[int] = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+            if str(self.root) in command:
+                ours.append(int(entry.name))
+        doomed = set(ours)
+        grew = True
+        while grew:
+            below = {pid for pid, parent in parents.items() if parent in doomed} - doomed
+            grew = bool(below)
+            doomed |= below
+        for pid in sorted(doomed, key=lambda p: p in ours):  # the containers first, then the shims
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
     def kill(self) -> None:
         """SIGKILL the dockerd alone (its containerd and containers stay, as in a crash)."""
         assert self.process is not None
@@ -100,6 +127,7 @@ class PrivateDockerd:
                 client.close()
             self.process.terminate()
             self.process.wait(timeout=60)
+        self._kill_leftovers()
         for mount in reversed(Path("/proc/mounts").read_text().splitlines()):
             point = mount.split()[1]
             if point.startswith(str(self.root)):
