@@ -319,7 +319,22 @@ def manifest(repo: Repo) -> str:
             lines.append(f"    triggers: {{{', '.join(triggers)}}}")
         if job.timeout:
             lines.append(f"    timeout_minutes: {job.timeout}")
+    declared = _declarations(repo)
+    if declared:  # jds checks that a job binds only credentials its team declares
+        lines.append("credentials:")
+        lines += [f"  - {{id: {cid}, type: {kind}}}" for cid, kind in sorted(declared.items())]
     return "\n".join(lines) + "\n"
+
+
+def _declarations(repo: Repo) -> dict[str, str]:
+    """The credentials the repository's jobs use: id -> type (jds only; JJB has no such key)."""
+    declared = {}
+    for job in repo.jobs:
+        if job.git_credentials:
+            declared[job.git_credentials] = "ssh_key"
+        for binding in job.credentials:
+            declared[binding["id"]] = binding["type"]
+    return declared
 
 
 def write_farm(repos: list[Repo], root: Path) -> None:

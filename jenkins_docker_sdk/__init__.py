@@ -31,6 +31,7 @@ from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, Resolution
 from jenkins_docker_sdk.models import (
     AgentTemplate,
     CloudSettings,
+    Credential,
     CredentialBinding,
     Farm,
     FarmSettings,
@@ -47,6 +48,10 @@ from jenkins_docker_sdk.validation import HadolintError, ImageValidator, Policy,
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult, apply_output
     from jenkins_docker_sdk.clients import JenkinsClient
+    from jenkins_docker_sdk.credentials.delivery import AgentSecret, DeliveryPolicy, SecretDelivery
+    from jenkins_docker_sdk.credentials.injector import CredentialInjector
+    from jenkins_docker_sdk.credentials.masking import MaskingFilter, Secret, SecretMasker
+    from jenkins_docker_sdk.credentials.sources import EnvSource, FileSource, StdinSource, ValueSource
     from jenkins_docker_sdk.provisioning import ProvisionerSettings, SlaveProvisioner, reap
 
 #: Imported on first use: they pull in python-jenkins and requests, which rendering never needs.
@@ -54,22 +59,39 @@ _LAZY = {
     "ApplyResult": "jenkins_docker_sdk.apply",
     "apply_output": "jenkins_docker_sdk.apply",
     "JenkinsClient": "jenkins_docker_sdk.clients",
+    "CredentialInjector": "jenkins_docker_sdk.credentials.injector",
+    "AgentSecret": "jenkins_docker_sdk.credentials.delivery",
+    "DeliveryPolicy": "jenkins_docker_sdk.credentials.delivery",
+    "SecretDelivery": "jenkins_docker_sdk.credentials.delivery",
+    "MaskingFilter": "jenkins_docker_sdk.credentials.masking",
+    "Secret": "jenkins_docker_sdk.credentials.masking",
+    "SecretMasker": "jenkins_docker_sdk.credentials.masking",
+    "EnvSource": "jenkins_docker_sdk.credentials.sources",
+    "FileSource": "jenkins_docker_sdk.credentials.sources",
+    "StdinSource": "jenkins_docker_sdk.credentials.sources",
+    "ValueSource": "jenkins_docker_sdk.credentials.sources",
     "ProvisionerSettings": "jenkins_docker_sdk.provisioning",
     "SlaveProvisioner": "jenkins_docker_sdk.provisioning",
     "reap": "jenkins_docker_sdk.provisioning",
 }
 
 __all__ = [
+    "AgentSecret",
     "AgentTemplate",
     "ApplyResult",
     "CloudSettings",
+    "Credential",
     "CredentialBinding",
+    "CredentialInjector",
+    "DeliveryPolicy",
     "DockerfileError",
     "DockerfileInfo",
+    "EnvSource",
     "Explanation",
     "Farm",
     "FarmError",
     "FarmSettings",
+    "FileSource",
     "Finding",
     "GitSource",
     "HadolintError",
@@ -90,6 +112,7 @@ __all__ = [
     "LabelResolver",
     "LabelSyntaxError",
     "Location",
+    "MaskingFilter",
     "Policy",
     "Problem",
     "ProvisionerSettings",
@@ -97,12 +120,17 @@ __all__ = [
     "RenderResult",
     "Renderer",
     "Resolution",
+    "Secret",
+    "SecretDelivery",
+    "SecretMasker",
     "SlaveProvisioner",
     "Stage",
     "StaticNode",
+    "StdinSource",
     "TeamRepo",
     "Triggers",
     "ValidationReport",
+    "ValueSource",
     "Verdict",
     "analyse_labels",
     "apply_output",

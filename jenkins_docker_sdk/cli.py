@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from jenkins_docker_sdk.cli_provision import register as register_provisioning
+from jenkins_docker_sdk.credentials import commands as credential_commands
+from jenkins_docker_sdk.credentials.masking import MASKER, MaskingFilter
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
 from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.labels import LabelExpression
@@ -62,12 +64,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="Output directory.")
 @_json_option
 @_workers_option
-def render(farm: Path, out: Path, as_json: bool, workers: int) -> None:
+@click.option(
+    "--values-from", metavar="SOURCE", help="Also refuse output holding a credential value from SOURCE."
+)
+def render(farm: Path, out: Path, as_json: bool, workers: int, values_from: str | None) -> None:
     """Render the Job DSL seed, Jenkinsfiles, config.xml and cloud configs of FARM into OUT.
 
-    OUT is replaced as a whole, and only when everything rendered.
+    OUT is replaced as a whole, and only when everything rendered and no secret is in it.
     """
-    loaded, result = render_path(farm, out, workers=workers)
+    check = credential_commands.value_audit(values_from) if values_from else None
+    loaded, result = render_path(farm, out, workers=workers, before_swap=check)
     if as_json:
         _print_json({**result.report, "out": str(out), "written": result.files})
         return
@@ -476,6 +482,10 @@ def schema(which: str) -> None:
     _print_json(schemas if which == "all" else schemas[which])
 
 
+cli.add_command(credential_commands.credentials)
+cli.add_command(credential_commands.audit)
+
+
 class _StderrHandler(logging.Handler):
     """Library log records as ``warning: ...`` lines on the current stderr."""
 
@@ -487,7 +497,9 @@ def _log_to_stderr(level: int) -> None:
     logger = logging.getLogger("jenkins_docker_sdk")
     logger.setLevel(level)
     if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
-        logger.addHandler(_StderrHandler())
+        handler = _StderrHandler()
+        handler.addFilter(MaskingFilter())  # every SDK record printed goes through it
+        logger.addHandler(handler)
 
 
 def _print_json(data: Any) -> None:
@@ -512,15 +524,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return EXIT_INPUT
     except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {MASKER.mask(str(exc))}", err=True)
         return EXIT_INPUT
     except JenkinsDockerSDKError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {MASKER.mask(str(exc))}", err=True)
         return EXIT_FAILED
     except Exception as exc:
         if "--debug" in args:
             traceback.print_exc()
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        text = MASKER.mask(f"{type(exc).__name__}: {exc}")
+        click.echo(f"internal error: {text} (rerun with --debug)", err=True)
         return EXIT_INTERNAL
     return code if isinstance(code, int) else 0
 

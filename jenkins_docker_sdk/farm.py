@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import attrs
 
 from jenkins_docker_sdk import names
+from jenkins_docker_sdk.credentials.scope import check_credentials
 from jenkins_docker_sdk.dockerfile import AGENT_LABELS_KEY, DockerfileInfo, parse_dockerfile
 from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError, Location, Problem
 from jenkins_docker_sdk.label_analysis import analyse_labels
@@ -29,6 +30,7 @@ from jenkins_docker_sdk.manifest import FarmFile, JobConfig, RepoManifest, read
 from jenkins_docker_sdk.models import (
     AgentTemplate,
     CloudSettings,
+    Credential,
     CredentialBinding,
     Farm,
     FarmSettings,
@@ -82,6 +84,7 @@ def discover(
         settings = _load_settings(root, problems)
         repos, results = _load_repos(root, find_repos(root), settings, problems, workers, each_chunk)
         _check_unique(repos, problems)
+        problems.extend(check_credentials(settings, repos))
         bindings, warnings = _bind(repos, problems)
     if problems:
         raise FarmError(problems)
@@ -129,8 +132,25 @@ def _load_settings(root: Path, problems: list[Problem]) -> FarmSettings:
         default_branch=(defaults.branch if defaults else None) or "main",
         default_timeout_minutes=(defaults.timeout_minutes if defaults else None) or 60,
         policy=_policy_path(farm_file, data, path, problems),
+        credentials=tuple(
+            Credential(
+                id=c.id,
+                type=c.type,
+                scope="global",
+                description=c.description or "",
+                shared=bool(c.shared),
+                source=_item_location(path, data, "credentials", index),
+            )
+            for index, c in enumerate(farm_file.credentials or ())
+        ),
         source=Location(path),
     )
+
+
+def _item_location(path: Path, data: Any, key: str, index: int) -> Location:
+    """Where item ``index`` of the list under ``key`` of a loaded YAML mapping is."""
+    positions = getattr(data.get(key), "positions", [])
+    return Location(path, *positions[index]) if index < len(positions) else Location(path)
 
 
 def _policy_path(farm_file: FarmFile, data: Any, path: Path, problems: list[Problem]) -> Path | None:
@@ -213,6 +233,16 @@ class _RepoReader:
             if (job := self._job(config, raw["jobs"], index, team, name, agent, manifest_path))
         )
         team_key = raw.positions.get("team") if manifest.team else None
+        credentials = tuple(
+            Credential(
+                id=c.id,
+                type=c.type,
+                team=team,
+                description=c.description or "",
+                source=_item_location(manifest_path, raw, "credentials", index),
+            )
+            for index, c in enumerate(manifest.credentials or ())
+        )
         return TeamRepo(
             path=self.rel,
             source=self.at(manifest_path, team_key) if team_key else Location(self.directory),
@@ -221,6 +251,7 @@ class _RepoReader:
             manifest=manifest_path if has_manifest else None,
             agent=agent,
             jobs=jobs,
+            credentials=credentials,
         )
 
     def _agent(
@@ -360,6 +391,13 @@ class _RepoReader:
             timeout_minutes=config.timeout_minutes or self.settings.default_timeout_minutes,
             source=entry,
             label_source=self.at(manifest_path, raw.positions["label"]) if "label" in raw else entry,
+            credential_sources=tuple(
+                _item_location(manifest_path, raw, "credentials", i)
+                for i in range(len(config.credentials or ()))
+            ),
+            git_credentials_source=self.at(manifest_path, raw["git"].positions.get("credentials"))
+            if git is not None and git.credentials
+            else None,
         )
 
     def _job_label(

@@ -20,7 +20,16 @@ import attrs
 
 from jenkins_docker_sdk import names
 from jenkins_docker_sdk.errors import Location, Problem
-from jenkins_docker_sdk.models import Connector, CredentialBinding, GitSource, Mode, Triggers, spec
+from jenkins_docker_sdk.models import (
+    Connector,
+    CredentialBinding,
+    FarmCredential,
+    GitSource,
+    Mode,
+    TeamCredential,
+    Triggers,
+    spec,
+)
 
 T = TypeVar("T")
 
@@ -95,6 +104,9 @@ class FarmFile:
     drydock: DrydockConfig | None = spec("The DryDock host for jobs that build images.", default=None)
     defaults: DefaultsConfig | None = spec("Job defaults.", default=None)
     validation: ValidationConfig | None = spec("Image validation.", default=None)
+    credentials: list[FarmCredential] | None = spec(
+        "Credentials of the system store (ids only, never values).", default=None
+    )
 
 
 # --- jenkins-docker.yml ---------------------------------------------------------------
@@ -162,6 +174,10 @@ class RepoManifest:
     )
     agent: AgentConfig | None = spec("The agent template of this repo's Dockerfile.", default=None)
     jobs: list[JobConfig] | None = spec("Jobs of this repository.", default=None)
+    credentials: list[TeamCredential] | None = spec(
+        "Credentials of the team folder's store that the team's jobs bind (ids only, never values).",
+        default=None,
+    )
 
 
 # --- reading --------------------------------------------------------------------------

@@ -19,6 +19,14 @@ from jenkins_docker_sdk.errors import Location
 Connector = Literal["jnlp", "ssh", "attach"]
 Mode = Literal["exclusive", "normal"]
 CredentialType = Literal["string", "username_password", "ssh_key", "file", "certificate"]
+CredentialScope = Literal["folder", "global"]
+CREDENTIAL_TYPES: tuple[CredentialType, ...] = (
+    "string",
+    "username_password",
+    "ssh_key",
+    "file",
+    "certificate",
+)
 
 CONNECTORS: tuple[Connector, ...] = ("jnlp", "ssh", "attach")
 
@@ -111,6 +119,74 @@ class CredentialBinding:
 
 
 @attrs.frozen
+class TeamCredential:
+    """A credential a team declares in jenkins-docker.yml: it lives in the team folder's store.
+
+    Only its id, type and description: the value is put into Jenkins by ``jds credentials
+    sync`` from a source on the machine that runs it, never written in a manifest.
+    """
+
+    id: str = spec("Credential id in the team folder's credentials store.", check=names.credential_id)
+    type: CredentialType = spec("Kind of credential.")
+    description: str | None = spec("Shown in Jenkins next to the id.", check=names.printable, default=None)
+
+
+@attrs.frozen
+class FarmCredential:
+    """A credential the farm declares in farm.yml: it lives in the system (global) store."""
+
+    id: str = spec("Credential id in the system credentials store.", check=names.credential_id)
+    type: CredentialType = spec("Kind of credential.")
+    description: str | None = spec("Shown in Jenkins next to the id.", check=names.printable, default=None)
+    shared: bool | None = spec(
+        "true: every team's jobs may bind it; false (default): only the farm itself uses it "
+        "(e.g. the registry pull credential).",
+        default=None,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Credential:
+    """A declared credential, resolved: where it is stored and who may bind it. No value.
+
+    Attributes:
+        id: the credential id.
+        type: the kind of credential.
+        scope: ``folder`` (the team folder's store) or ``global`` (the system store).
+        team: the owning team (its folder) for ``folder`` scope, else ``None``.
+        description: shown in Jenkins.
+        shared: a ``global`` credential that every team's jobs may bind.
+        source: where it was declared.
+    """
+
+    id: str = attrs.field(validator=_checked(names.credential_id))
+    type: CredentialType = attrs.field(validator=attrs.validators.in_(CREDENTIAL_TYPES))
+    scope: CredentialScope = attrs.field(
+        default="folder", validator=attrs.validators.in_(("folder", "global"))
+    )
+    team: str | None = attrs.field(default=None, validator=_checked(names.item_name))
+    description: str = attrs.field(default="", validator=_checked(names.printable))
+    shared: bool = False
+    source: Location | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.scope == "folder") != (self.team is not None):
+            raise ValueError(f"credential {self.id!r}: a folder credential has a team, a global one none")
+        if self.shared and self.scope != "global":
+            raise ValueError(f"credential {self.id!r}: only a global credential can be shared")
+
+    @property
+    def store(self) -> str:
+        """The store holding it: ``""`` for the system store, else the team folder."""
+        return (self.team or "") if self.scope == "folder" else ""
+
+    @property
+    def key(self) -> str:
+        """``id`` for a global credential, ``team/id`` for a folder one."""
+        return f"{self.team}/{self.id}" if self.scope == "folder" else self.id
+
+
+@attrs.frozen
 class Triggers:
     """When Jenkins starts the job by itself."""
 
@@ -182,6 +258,9 @@ class JobSpec:
     timeout_minutes: int = 60
     source: Location | None = attrs.field(default=None, eq=False)
     label_source: Location | None = attrs.field(default=None, eq=False)
+    #: where each of ``credentials`` was bound, and where ``git.credentials`` was named
+    credential_sources: tuple[Location, ...] = attrs.field(default=(), eq=False)
+    git_credentials_source: Location | None = attrs.field(default=None, eq=False)
 
     @property
     def full_name(self) -> str:
@@ -211,6 +290,7 @@ class FarmSettings:
     default_branch: str = "main"
     default_timeout_minutes: int = 60
     policy: Path | None = None
+    credentials: tuple[Credential, ...] = ()
     source: Location | None = attrs.field(default=None, eq=False)
 
 
@@ -225,6 +305,7 @@ class TeamRepo:
     source: Location | None = attrs.field(default=None, eq=False)
     agent: AgentTemplate | None
     jobs: tuple[JobSpec, ...]
+    credentials: tuple[Credential, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

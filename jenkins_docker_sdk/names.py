@@ -37,9 +37,17 @@ RESERVED_VARIABLES = frozenset(
         "BUILD_TAG", "BUILD_URL", "BUILD_DISPLAY_NAME", "EXECUTOR_NUMBER", "NODE_NAME",
         "NODE_LABELS", "GIT_COMMIT", "GIT_BRANCH", "GIT_URL", "BRANCH_NAME", "CHANGE_ID",
         "STAGE_NAME", "JAVA_HOME", "HUDSON_HOME", "HUDSON_URL", "JENKINS_SECRET",
-        "JENKINS_AGENT_NAME", "JENKINS_AGENT_WORKDIR",
+        "JENKINS_AGENT_NAME", "JENKINS_AGENT_WORKDIR", "CI", "JOB_DISPLAY_URL",
+        "GIT_PREVIOUS_COMMIT", "GIT_PREVIOUS_SUCCESSFUL_COMMIT", "GIT_LOCAL_BRANCH",
+        "GIT_CHECKOUT_DIR", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL", "TAG_NAME", "TAG_TIMESTAMP", "TAG_UNIXTIME", "TAG_DATE",
     }
 )  # fmt: skip
+#: Variables that change how every program of the build runs: a secret does not belong there.
+LOADER_VARIABLES = frozenset({"LD_PRELOAD", "LD_LIBRARY_PATH", "BASH_ENV", "ENV", "IFS"})
+#: Prefixes of variables Jenkins and its pipeline plugins set (multibranch CHANGE_*,
+#: display URLs RUN_*_DISPLAY_URL).
+RESERVED_PREFIXES = ("BUILD_", "JENKINS_", "HUDSON_", "CHANGE_", "RUN_")
 
 
 def _full(pattern: re.Pattern[str], value: str) -> bool:
@@ -70,8 +78,10 @@ def variable_name(value: str) -> str | None:
     """Environment variable names that a credential is bound to."""
     if not _full(_VARIABLE, value):
         return "a variable name is letters, digits and '_', not starting with a digit"
-    if value in RESERVED_VARIABLES or value.startswith(("BUILD_", "JENKINS_", "HUDSON_")):
+    if value in RESERVED_VARIABLES or value.startswith(RESERVED_PREFIXES):
         return f"{value} is set by Jenkins itself; choose a name of your own"
+    if value in LOADER_VARIABLES:
+        return f"{value} changes how every program of the build runs; choose a name of your own"
     return None
 
 

@@ -14,12 +14,14 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from jenkins_docker_sdk.credentials.audit import AuditError, AuditFinding, audit_text
 from jenkins_docker_sdk.errors import InputError, Location
 from jenkins_docker_sdk.farm import discover, gc_paused
 from jenkins_docker_sdk.models import Farm, TeamRepo
@@ -49,9 +51,13 @@ def render_farm(farm: Farm, out: Path, renderer: Renderer | None = None) -> Rend
     report: dict[str, Any] = {}
 
     def files() -> Iterable[tuple[str, str]]:
+        findings: list[AuditFinding] = []
         for path, text in renderer.render(farm):
             hashes[path] = content_hash(text)
+            findings.extend(audit_text(path, text))
             yield path, text
+        if findings:  # raised before the output replaces OUT
+            raise AuditError(findings)
         report.update(build_report(farm, hashes))
         yield REPORT, report_text(report)
 
@@ -60,7 +66,12 @@ def render_farm(farm: Farm, out: Path, renderer: Renderer | None = None) -> Rend
 
 
 def render_path(
-    root: Path, out: Path, *, workers: int = 0, templates: Path | None = None
+    root: Path,
+    out: Path,
+    *,
+    workers: int = 0,
+    templates: Path | None = None,
+    before_swap: Callable[[Farm, Path], None] | None = None,
 ) -> tuple[Farm, RenderResult]:
     """Discover the farm under ``root`` and render it into ``out``, in one pass.
 
@@ -75,6 +86,9 @@ def render_path(
         workers: as for :func:`~jenkins_docker_sdk.farm.load_farm`; 0: one per core for a
             large farm.
         templates: a directory of templates to use instead of the shipped ones.
+        before_swap: called with the farm and the staging directory once everything is
+            written, before it replaces ``out``; an exception keeps ``out`` as it was
+            (``jds render --values-from`` audits the output for credential values here).
 
     Raises:
         FarmError: the farm has problems (nothing is written).
@@ -85,18 +99,25 @@ def render_path(
         farm, chunks = discover(root, _JobWriter(staging, templates), workers=workers)
         hashes: dict[str, str] = {}
         seed: dict[str, str] = {}
+        findings: list[AuditFinding] = []
         for chunk in chunks:
             hashes.update(chunk.hashes)
             seed.update(chunk.seed)
+            findings.extend(chunk.findings)
         renderer = Renderer(templates=templates)
-        hashes[SEED] = _write_pieces(
-            staging / SEED, renderer.seed(farm, (seed[name] for name in sorted(seed)))
-        )
+        header = renderer.seed_header(farm)
+        findings.extend(audit_text(SEED, header))
+        hashes[SEED] = _write_pieces(staging / SEED, chain([header], (seed[name] for name in sorted(seed))))
         for relative, text in renderer.cloud_files(farm):
+            findings.extend(audit_text(relative, text))
             _write_text(staging, relative, text)
             hashes[relative] = content_hash(text)
+        if findings:  # the staging directory goes; OUT stays as it was
+            raise AuditError(findings)
         report = build_report(farm, hashes)
         _write_text(staging, REPORT, report_text(report))
+        if before_swap is not None:
+            before_swap(farm, staging)
     return farm, RenderResult(out=out, files=len(hashes) + 1, report=report)
 
 
@@ -104,6 +125,7 @@ def render_path(
 class _ChunkOutput:
     hashes: dict[str, str]  # relative path -> content hash
     seed: dict[str, str]  # job full name -> its block of the Job DSL seed
+    findings: list[AuditFinding] = attrs.Factory(list)  # secrets in what was rendered
 
 
 @attrs.frozen
@@ -125,7 +147,9 @@ class _JobWriter:
                     except FileExistsError:  # a duplicate job name, which discovery reports
                         continue
                     output.hashes[relative] = content_hash(text)
+                    output.findings.extend(audit_text(relative, text))
                 output.seed[job.full_name] = rendered.seed
+                output.findings.extend(audit_text(SEED, rendered.seed, lines=False))
         return output
 
 

@@ -18,6 +18,7 @@ import attrs
 import jinja2
 
 from jenkins_docker_sdk import escaping
+from jenkins_docker_sdk.credentials.casc import casc_entries
 from jenkins_docker_sdk.errors import RenderError
 from jenkins_docker_sdk.models import AgentTemplate, Farm, JobSpec
 
@@ -113,6 +114,7 @@ class Renderer:
             "config": xml.get_template("config.xml.j2"),
             "casc_docker": yaml.get_template("clouds.yaml.j2"),
             "casc_kubernetes": yaml.get_template("kubernetes.yaml.j2"),
+            "casc_credentials": yaml.get_template("credentials.yaml.j2"),
         }
 
     def pipeline(self, job: JobSpec) -> str:
@@ -160,6 +162,10 @@ class Renderer:
         templates = [t for t in farm.templates if t.connector == "jnlp"]
         return self._templates["casc_kubernetes"].render(settings=farm.settings, templates=templates)
 
+    def credentials_yaml(self, farm: Farm) -> str:
+        """Configuration-as-Code for the farm's global credentials: ``${VAR}`` placeholders only."""
+        return self._templates["casc_credentials"].render(credentials=casc_entries(farm.settings.credentials))
+
     def cloud_script(self, farm: Farm) -> str:
         """A Groovy script that creates or updates the docker cloud; a no-op when unchanged."""
         return self._templates["cloud_script"].render(
@@ -189,6 +195,7 @@ class Renderer:
                 self._templates["casc_docker"].render(settings=farm.settings, templates=docker),
             ),
             ("casc/kubernetes.yaml", self.kubernetes_yaml(farm)),
+            ("casc/credentials.yaml", self.credentials_yaml(farm)),
             (
                 "groovy/clouds.groovy",
                 self._templates["cloud_script"].render(settings=farm.settings, templates=docker),

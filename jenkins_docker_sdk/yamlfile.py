@@ -158,7 +158,11 @@ def load_yaml(path: Path, *, display: Path | None = None) -> Any:
             documents or repeats a key; the problem names the line and column.
     """
     shown = display or path
-    text = read_text(path, shown)
+    return parse_yaml(read_text(path, shown), shown)
+
+
+def parse_yaml(text: str, shown: Path) -> Any:
+    """:func:`load_yaml` on text already read; ``shown`` is the path errors name."""
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -264,6 +264,37 @@ class JenkinsClient:
 
         return self._attempt(operation, "POST", url, run)
 
+    # --- credentials (issue 7) ---------------------------------------------------------
+
+    def create_credential(self, folder: str, config_xml: str, *, domain: str = "_") -> bool:
+        """Add a credential to the system store (``folder=""``) or to ``folder``'s store.
+
+        Returns:
+            False when the store already holds a credential with that id (409): nothing changed.
+        """
+        url = self._url(_store_path(folder, domain) + "createCredentials")
+        operation = _Operation(f"create a credential in {_store_name(folder)}", "Credentials/Create")
+        try:
+            self._send(
+                operation, "POST", url, data=config_xml.encode("utf-8"), headers=_XML_HEADERS, crumb=True
+            )
+        except JenkinsError as error:
+            if error.status == 409:
+                return False
+            raise
+        return True
+
+    def update_credential(
+        self, folder: str, credential_id: str, config_xml: str, *, domain: str = "_"
+    ) -> None:
+        """Replace credential ``credential_id`` of the system store (``folder=""``) or ``folder``'s."""
+        path = _store_path(folder, domain) + f"credential/{quote(credential_id, safe='')}/config.xml"
+        operation = _Operation(
+            f"update credential {credential_id} in {_store_name(folder)}", "Credentials/Update"
+        )
+        url = self._url(path)
+        self._send(operation, "POST", url, data=config_xml.encode("utf-8"), headers=_XML_HEADERS, crumb=True)
+
     # --- agents (nodes) -------------------------------------------------------------------
 
     def list_nodes(self) -> list[RemoteNode]:
@@ -464,6 +495,16 @@ class JenkinsClient:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self.token, "****") if self.token else text
+
+
+def _store_path(folder: str, domain: str) -> str:
+    """The credentials plugin's URL of a store's domain: the system store or a folder's."""
+    store = f"{_item_path(folder)}credentials/store/folder" if folder else "credentials/store/system"
+    return f"{store}/domain/{quote(domain, safe='')}/"
+
+
+def _store_name(folder: str) -> str:
+    return f"the credentials store of folder {folder}" if folder else "the system credentials store"
 
 
 def _item_path(name: str) -> str:

@@ -151,7 +151,23 @@ def split_labels(text: str) -> tuple[str, ...]:
     )
 
 
+#: Nested classes a credential's config.xml may name (``class=`` attributes): the key and
+#: keystore sources of the ssh-credentials and credentials plugins.
+CREDENTIAL_PARTS = frozenset(
+    {
+        "com.cloudbees.jenkins.plugins.sshcredentials.impl.BasicSSHUserPrivateKey$DirectEntryPrivateKeySource",
+        "com.cloudbees.plugins.credentials.impl.CertificateCredentialsImpl$UploadedKeyStoreSource",
+    }
+)
+
+
 def credential_id(root: ET.Element) -> str:
+    # The credentials plugin unmarshals the body with XStream (DomainWrapper.doCreateCredentials,
+    # CredentialsWrapper.updateByXml): a class no installed plugin provides fails with a 500.
+    for element in root.iter():
+        name = element.tag if element is root else element.get("class")
+        if name is not None and name not in CREDENTIAL_TYPES and name not in CREDENTIAL_PARTS:
+            raise server_error(f"com.thoughtworks.xstream.mapper.CannotResolveClassException: {name}")
     value = (root.findtext("id") or "").strip()
     if not value:
         raise server_error("java.io.IOException: Failed to parse credential: no <id>")

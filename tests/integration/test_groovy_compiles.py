@@ -44,3 +44,38 @@ def test_the_checker_reports_syntax_errors_with_line_and_column(groovy: GroovyCh
     result = groovy.check_text("node('a') {\n    sh('x'\n}\n")
     assert not result["ok"]
     assert result["errors"][0]["line"] == 3
+
+
+def test_bindings_of_every_type_and_shape_compile(groovy: GroovyChecker) -> None:
+    """Every credential type, with and without its optional variables, in one job and alone."""
+    from jenkins_docker_sdk.models import CredentialBinding, GitSource, JobSpec
+    from jenkins_docker_sdk.render import Renderer
+
+    shapes = [
+        CredentialBinding("s", "string", variable="S"),
+        CredentialBinding("f", "file", variable="F"),
+        CredentialBinding("u", "username_password", username_variable="U", password_variable="P"),
+        CredentialBinding("k1", "ssh_key", variable="K1"),
+        CredentialBinding("k2", "ssh_key", variable="K2", username_variable="KU", passphrase_variable="KP"),
+        CredentialBinding("c1", "certificate", variable="C1"),
+        CredentialBinding("c2", "certificate", variable="C2", password_variable="CP"),
+    ]
+    renderer = Renderer()
+    jobs = [(shapes, ()), *(([shape], ("make", "#!/bin/bash -e\nmake")) for shape in shapes)]
+    for number, (bindings, steps) in enumerate(jobs):
+        job = JobSpec(
+            team="t",
+            name=f"j{number}",
+            repo="r",
+            label="linux",
+            git=GitSource("git@h:x.git", "main", "k1"),
+            steps=steps,
+            credentials=tuple(bindings),
+        )
+        pipeline = renderer.pipeline(job)
+        assert groovy.check_text(pipeline)["ok"], pipeline
+        assert groovy.check_text(renderer.seed_job(job, pipeline))["ok"]
+        assert pipeline.count("withCredentials([") == 1
+        for binding in bindings:
+            assert f"credentialsId: '{binding.id}'" in pipeline
+            assert all(f"'{variable}'" in pipeline for variable in binding.variables)

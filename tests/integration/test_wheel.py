@@ -40,6 +40,8 @@ def test_wheel_installs_and_renders_from_its_own_templates(tmp_path: Path) -> No
     assert "jenkins_docker_sdk/validation/default-policy.yml" in names
     assert "jenkins_docker_sdk/testing/pytest_plugin.py" in names
     assert "jenkins_docker_sdk/templates/folder.config.xml.j2" in names
+    assert "jenkins_docker_sdk/templates/credentials.yaml.j2" in names
+    assert "jenkins_docker_sdk/credentials/injector.py" in names
     assert {"jenkins_docker_sdk/apply/plan.py", "jenkins_docker_sdk/clients/jenkins.py"} <= set(names)
     assert not any(name.startswith(("tests/", "examples/")) for name in names)
 
@@ -61,7 +63,7 @@ def test_wheel_installs_and_renders_from_its_own_templates(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "Rendered 11 jobs" in result.stdout
     goldens = sorted(path for path in GOLDEN.rglob("*") if path.is_file())
-    assert len(goldens) == 27
+    assert len(goldens) == 28
     for golden in goldens:
         assert (out / golden.relative_to(GOLDEN)).read_text() == golden.read_text(), golden
     version = subprocess.run(

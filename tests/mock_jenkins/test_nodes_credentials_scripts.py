@@ -216,3 +216,20 @@ def test_a_script_posted_as_a_form(mock: MockJenkins) -> None:
         json.loads(requests.get(f"{URL}/pluginManager/api/json", auth=("admin", "api-token")).text)["plugins"]
         == []
     )
+
+
+def test_a_credential_class_no_plugin_provides_is_a_500(mock: MockJenkins, server: jenkins.Jenkins) -> None:
+    mock.add_folder("teamA")
+    unknown = "<org.example.NoSuchCredentials><id>x</id></org.example.NoSuchCredentials>"
+    with pytest.raises(jenkins.JenkinsException, match="500"):
+        server.create_credential("teamA", unknown)
+    bad_source = (
+        "<com.cloudbees.jenkins.plugins.sshcredentials.impl.BasicSSHUserPrivateKey><id>k</id>"
+        '<privateKeySource class="org.example.Nope"/>'
+        "</com.cloudbees.jenkins.plugins.sshcredentials.impl.BasicSSHUserPrivateKey>"
+    )
+    with pytest.raises(jenkins.JenkinsException, match="500"):
+        server.create_credential("teamA", bad_source)
+    assert mock.credentials == {}
+    with pytest.raises(ValueError, match=r"CannotResolveClassException: org\.example\.NoSuchCredentials"):
+        mock.add_credential("x", config_xml=unknown)

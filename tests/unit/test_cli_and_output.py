@@ -19,8 +19,8 @@ def test_render_prints_a_summary_and_json(tmp_path: Path, capsys: pytest.Capture
     assert "Rendered 11 jobs of 5 teams on 7 agent templates" in capsys.readouterr().out
     assert main(["render", str(EXAMPLE_FARM), "-o", str(tmp_path / "out"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["written"] == 27  # 26 rendered files and report.json
-    assert len(report["files"]) == 26
+    assert report["written"] == 28  # 27 rendered files and report.json
+    assert len(report["files"]) == 27
     assert report["summary"]["jobs"] == 11
 
 
@@ -33,7 +33,19 @@ def test_schema_describes_both_files(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["schema"]) == 0
     schemas = json.loads(capsys.readouterr().out)
     farm, manifest = schemas["farm"], schemas["manifest"]
-    assert set(farm["properties"]) == {"jenkins", "registry", "cloud", "drydock", "defaults", "validation"}
+    assert set(farm["properties"]) == {
+        "jenkins", "registry", "cloud", "drydock", "defaults", "validation", "credentials"
+    }  # fmt: skip
+    assert set(manifest["properties"]) == {"team", "agent", "jobs", "credentials"}
+    declared = manifest["properties"]["credentials"]["items"]
+    assert declared["required"] == ["id", "type"]
+    assert set(declared["properties"]) == {"id", "type", "description"}
+    assert set(farm["properties"]["credentials"]["items"]["properties"]) == {
+        "id",
+        "type",
+        "description",
+        "shared",
+    }
     assert set(schemas) == {"farm", "manifest", "policy"}
     assert farm["properties"]["cloud"]["properties"]["connector"]["enum"] == ["jnlp", "ssh", "attach"]
     job = manifest["properties"]["jobs"]["items"]

@@ -1,0 +1,80 @@
+"""The audit: no credential value, and nothing that looks like a secret, in rendered output.
+
+Two kinds of finding: a known value (from a value source, in any form the masker knows) and
+a secret-looking string, by the same rules the image gate uses
+(:mod:`jenkins_docker_sdk.validation.secret_rules`: private keys, AWS access key ids,
+``user:password@`` URLs). A finding names the file and line and what was found, never the
+secret. ``jds render`` audits what it writes, in the worker that renders each job; a cheap
+substring test keeps the rules off files that cannot match them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from jenkins_docker_sdk.credentials.masking import SecretMasker
+from jenkins_docker_sdk.errors import JenkinsDockerSDKError
+from jenkins_docker_sdk.validation.secret_rules import find_secrets
+
+#: Shown as what a rendered file is, to the rules that care about the kind of file.
+_KIND = "rendered output"
+
+
+@attrs.frozen
+class AuditFinding:
+    """A secret in a rendered file: where it is and what it is (never its value)."""
+
+    path: str
+    line: int | None
+    kind: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.kind}"
+
+
+class AuditError(JenkinsDockerSDKError):
+    """Rendered output holds a secret (the CLI exits with code 1)."""
+
+    def __init__(self, findings: Iterable[AuditFinding]) -> None:
+        self.findings = tuple(findings)
+        lines = "\n".join(f"  {finding}" for finding in self.findings)
+        super().__init__(
+            f"{len(self.findings)} secret(s) in the rendered output; nothing was written:\n{lines}\n"
+            "    credentials belong in the Jenkins credentials store: declare the id in "
+            "jenkins-docker.yml and bind it to a variable"
+        )
+
+
+def _may_hold_secret(text: str) -> bool:
+    return "PRIVATE KEY-----" in text or "AKIA" in text or ("://" in text and "@" in text)
+
+
+def audit_text(
+    path: str, text: str, masker: SecretMasker | None = None, *, lines: bool = True
+) -> list[AuditFinding]:
+    """The findings in one file's ``text``; ``lines=False`` leaves line numbers out."""
+    found: list[AuditFinding] = []
+
+    def line_of(index: int) -> int | None:
+        return text.count("\n", 0, index) + 1 if lines and index >= 0 else None
+
+    if masker is not None:
+        for start, _ in masker.spans(text):
+            found.append(AuditFinding(path, line_of(start), "a credential value from the value source"))
+    if _may_hold_secret(text):
+        for hit in find_secrets(path, text.encode("utf-8"), _KIND):
+            found.append(AuditFinding(path, line_of(text.find(hit.secret)), hit.kind))
+    return found
+
+
+def audit_directory(out: Path, masker: SecretMasker | None = None) -> list[AuditFinding]:
+    """Every finding in every file under ``out`` (binary files are read as text, leniently)."""
+    found = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("utf-8", "replace")
+        found.extend(audit_text(str(path.relative_to(out)), text, masker))
+    return found

@@ -1,0 +1,65 @@
+"""Configuration-as-Code for the farm's global credentials: ``${VAR}`` placeholders, never values.
+
+JCasC resolves ``${VAR}`` on the controller (environment variables, or its secret sources:
+files, Vault, Kubernetes secrets); ``${base64:...}`` encodes a file credential's content.
+Only the system store can be written by JCasC's ``credentials:`` root, so team folders'
+credentials are left to ``jds credentials sync``. A description is the one free text here:
+its ``${`` is written ``^${`` (JCasC's escape), or JCasC would resolve it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from jenkins_docker_sdk.credentials.fields import FIELDS, variable
+from jenkins_docker_sdk.models import Credential
+
+#: The JCasC symbol of each type (the credentials plugin's class names, minus Impl).
+SYMBOLS = {
+    "string": "string",
+    "username_password": "usernamePassword",
+    "ssh_key": "basicSSHUserPrivateKey",
+    "file": "file",
+    "certificate": "certificate",
+}
+
+
+def _placeholder(credential: Credential, name: str) -> str:
+    field = next(f for f in FIELDS[credential.type] if f.name == name)
+    default = ":-" if field.optional else ""
+    return "${" + variable(credential, field) + default + "}"
+
+
+def casc_entry(credential: Credential) -> dict[str, Any]:
+    """One credential as a JCasC ``domainCredentials`` entry: ``{symbol: {attributes}}``."""
+    attributes: dict[str, Any] = {
+        "scope": "GLOBAL",
+        "id": credential.id,
+        "description": credential.description.replace("${", "^${"),
+    }
+    value = _placeholder
+    kind = credential.type
+    if kind == "string":
+        attributes["secret"] = value(credential, "SECRET")
+    elif kind == "username_password":
+        attributes["username"] = value(credential, "USERNAME")
+        attributes["password"] = value(credential, "PASSWORD")
+    elif kind == "ssh_key":
+        attributes["username"] = value(credential, "USERNAME")
+        attributes["passphrase"] = value(credential, "PASSPHRASE")
+        attributes["privateKeySource"] = {"directEntry": {"privateKey": value(credential, "PRIVATE_KEY")}}
+    elif kind == "file":
+        attributes["fileName"] = credential.id
+        attributes["secretBytes"] = "${base64:" + value(credential, "CONTENT") + "}"
+    else:
+        attributes["password"] = value(credential, "PASSWORD")
+        attributes["keyStoreSource"] = {
+            "uploaded": {"uploadedKeystore": value(credential, "KEYSTORE_BASE64")}
+        }
+    return {SYMBOLS[kind]: attributes}
+
+
+def casc_entries(credentials: Sequence[Credential]) -> list[dict[str, Any]]:
+    """The system store's credentials as JCasC entries, in declaration order."""
+    return [casc_entry(c) for c in credentials if c.scope == "global"]
