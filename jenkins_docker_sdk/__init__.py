@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from jenkins_docker_sdk.credentials.injector import CredentialInjector
     from jenkins_docker_sdk.credentials.masking import MaskingFilter, Secret, SecretMasker
     from jenkins_docker_sdk.credentials.sources import EnvSource, FileSource, StdinSource, ValueSource
+    from jenkins_docker_sdk.provisioning import ProvisionerSettings, SlaveProvisioner, reap
 
 #: Imported on first use: they pull in python-jenkins and requests, which rendering never needs.
 _LAZY = {
@@ -69,6 +70,9 @@ _LAZY = {
     "FileSource": "jenkins_docker_sdk.credentials.sources",
     "StdinSource": "jenkins_docker_sdk.credentials.sources",
     "ValueSource": "jenkins_docker_sdk.credentials.sources",
+    "ProvisionerSettings": "jenkins_docker_sdk.provisioning",
+    "SlaveProvisioner": "jenkins_docker_sdk.provisioning",
+    "reap": "jenkins_docker_sdk.provisioning",
 }
 
 __all__ = [
@@ -111,6 +115,7 @@ __all__ = [
     "MaskingFilter",
     "Policy",
     "Problem",
+    "ProvisionerSettings",
     "RenderError",
     "RenderResult",
     "Renderer",
@@ -118,6 +123,7 @@ __all__ = [
     "Secret",
     "SecretDelivery",
     "SecretMasker",
+    "SlaveProvisioner",
     "Stage",
     "StaticNode",
     "StdinSource",
@@ -131,6 +137,7 @@ __all__ = [
     "load_policy",
     "parse_dockerfile",
     "parse_label_string",
+    "reap",
     "render_farm",
     "render_path",
 ]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from jenkins_docker_sdk.cli_provision import register as register_provisioning
 from jenkins_docker_sdk.credentials import commands as credential_commands
 from jenkins_docker_sdk.credentials.masking import MASKER, MaskingFilter
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
@@ -503,6 +504,9 @@ def _log_to_stderr(level: int) -> None:
 
 def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+register_provisioning(cli)  # jds provision, release, agents, reap, prepull
 
 
 def main(argv: Sequence[str] | None = None) -> int:

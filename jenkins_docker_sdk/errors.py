@@ -159,3 +159,43 @@ class JenkinsNotFoundError(JenkinsError, LookupError):
 
 class JenkinsItemExistsError(JenkinsError):
     """An item could not be created because a different one of that name exists (HTTP 400)."""
+
+
+class ProvisioningError(JenkinsDockerSDKError):
+    """An agent could not be provisioned or released (after the retries it was allowed)."""
+
+
+class CapacityError(ProvisioningError):
+    """A cap (cloud, template or host) is reached: the agent was not started."""
+
+
+class TemplateSuspendedError(ProvisioningError):
+    """The template failed too often lately and is suspended until its cool-down ends.
+
+    Attributes:
+        template: the template's name.
+        until: when (clock seconds) the template may be tried again.
+    """
+
+    def __init__(self, message: str, *, template: str, until: float) -> None:
+        self.template = template
+        self.until = until
+        super().__init__(message)
+
+
+class UnknownAgentError(InputError):
+    """No agent of this farm has that node name."""
+
+
+class ProvisioningFailedError(ProvisioningError):
+    """Every attempt allowed failed; each attempt's failure is listed.
+
+    Attributes:
+        template: the template's name.
+        failures: one line per failed attempt.
+    """
+
+    def __init__(self, message: str, *, template: str, failures: tuple[str, ...]) -> None:
+        self.template = template
+        self.failures = failures
+        super().__init__(message)

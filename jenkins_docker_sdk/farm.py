@@ -128,6 +128,7 @@ def _load_settings(root: Path, problems: list[Problem]) -> FarmSettings:
         if cloud
         else CloudSettings(),
         drydock_label=(farm_file.drydock.label if farm_file.drydock else None) or "drydock",
+        drydock_teams=tuple((farm_file.drydock.teams if farm_file.drydock else None) or ("platform",)),
         default_branch=(defaults.branch if defaults else None) or "main",
         default_timeout_minutes=(defaults.timeout_minutes if defaults else None) or 60,
         policy=_policy_path(farm_file, data, path, problems),
@@ -299,6 +300,16 @@ class _RepoReader:
                 "the agent template has no labels, so no job can ask for it",
                 Location(dockerfile_path),
                 f'add LABEL {AGENT_LABELS_KEY}="..." to the Dockerfile or agent.labels to {MANIFEST}',
+            )
+            return None
+        if self.settings.drydock_label in labels and team not in self.settings.drydock_teams:
+            self.fail(
+                f"the label {self.settings.drydock_label!r} is reserved for DryDock agents (they get the "
+                f"Docker socket): team {team!r} may not use it",
+                self.at(manifest_path) if config else Location(dockerfile_path),
+                "remove the label; jobs that build images set docker: true. Teams allowed: "
+                + ", ".join(self.settings.drydock_teams)
+                + " (farm.yml drydock.teams)",
             )
             return None
         image = config.image if config else None  # an explicit image was checked when read

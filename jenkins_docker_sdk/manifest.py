@@ -65,6 +65,12 @@ class DrydockConfig:
     """The DryDock host: the only agents that see a Docker socket."""
 
     label: str | None = spec("Label of the DryDock agents.", check=names.label_atom, default=None)
+    teams: list[str] | None = spec(
+        "Teams whose agent templates may carry the DryDock label (default: platform); the label "
+        "is reserved: it gives the Docker socket.",
+        check=names.item_name,
+        default=None,
+    )
 
 
 @attrs.frozen

@@ -286,6 +286,7 @@ class FarmSettings:
     registry: str | None = None
     cloud: CloudSettings = CloudSettings()
     drydock_label: str = "drydock"
+    drydock_teams: tuple[str, ...] = ("platform",)
     default_branch: str = "main"
     default_timeout_minutes: int = 60
     policy: Path | None = None

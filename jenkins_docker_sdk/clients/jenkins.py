@@ -11,14 +11,16 @@ status and, for a 403, the missing permission, but never the token.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import attrs
 import jenkins
@@ -40,10 +42,12 @@ log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 _XML_HEADERS = {"Content-Type": "text/xml; charset=utf-8"}
+_FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 _MISSING_PERMISSION = re.compile(r"is missing the (\S+/\S+) permission")
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 _DETAIL_LENGTH = 300
 DEFAULT_TOKEN_ENV = "JENKINS_API_TOKEN"
+_DUMB_SLAVE = "hudson.slaves.DumbSlave$DescriptorImpl"
 
 
 @attrs.frozen
@@ -59,6 +63,15 @@ class RemoteItem:
     name: str
     description: str | None
     folder: bool
+
+
+@attrs.frozen
+class RemoteNode:
+    """An agent of the controller as ``computer/api/json`` lists it."""
+
+    name: str
+    description: str
+    offline: bool
 
 
 @attrs.frozen
@@ -281,6 +294,100 @@ class JenkinsClient:
         )
         url = self._url(path)
         self._send(operation, "POST", url, data=config_xml.encode("utf-8"), headers=_XML_HEADERS, crumb=True)
+
+    # --- agents (nodes) -------------------------------------------------------------------
+
+    def list_nodes(self) -> list[RemoteNode]:
+        """Every agent of the controller (the built-in node left out), in one read."""
+        url = self._url("computer/api/json?tree=computer[displayName,description,offline]")
+        response = self._send(_Operation("list the agents", "Overall/Read"), "GET", url)
+        try:
+            computers = response.json().get("computer") or []
+        except (ValueError, AttributeError):
+            raise JenkinsError(f"GET {url}: the answer is not JSON", method="GET", url=url) from None
+        return [
+            RemoteNode(str(c["displayName"]), c.get("description") or "", bool(c.get("offline")))
+            for c in computers
+            if isinstance(c, dict)
+            and c.get("_class") != "hudson.model.Hudson$MasterComputer"
+            and isinstance(c.get("displayName"), str)
+        ]
+
+    def create_node(
+        self,
+        name: str,
+        *,
+        description: str,
+        labels: str,
+        remote_fs: str,
+        launcher: Mapping[str, Any],
+        exclusive: bool = True,
+    ) -> None:
+        """Create a permanent agent with one executor (``computer/doCreateItem``, python-jenkins' form).
+
+        ``launcher`` is the launcher's form: ``{"stapler-class": ..., field: value}``. A
+        create answered with 400 because the node exists (an earlier attempt whose answer
+        was lost) counts as done when the existing node has the same description.
+
+        Raises:
+            JenkinsItemExistsError: another node of that name exists.
+        """
+        form = {
+            "name": name,
+            "nodeDescription": description,
+            "numExecutors": 1,
+            "remoteFS": remote_fs,
+            "labelString": labels,
+            "mode": "EXCLUSIVE" if exclusive else "NORMAL",
+            "type": _DUMB_SLAVE,
+            "retentionStrategy": {"stapler-class": "hudson.slaves.RetentionStrategy$Always"},
+            "nodeProperties": {"stapler-class-bag": "true"},
+            "launcher": dict(launcher),
+        }
+        body = urlencode({"name": name, "type": _DUMB_SLAVE, "json": json.dumps(form)}).encode("utf-8")
+        url = self._url("computer/doCreateItem")
+        operation = _Operation(f"create agent {name}", "Agent/Create")
+        try:
+            self._send(operation, "POST", url, data=body, headers=_FORM_HEADERS, crumb=True)
+        except JenkinsError as error:
+            if error.status != 400:
+                raise
+            same = [node for node in self.list_nodes() if node.name == name]
+            if not same:
+                raise
+            if same[0].description != description:
+                raise JenkinsItemExistsError(
+                    f"POST {url}: 400: agent {name} exists and is not ours",
+                    method="POST",
+                    url=url,
+                    status=400,
+                ) from error
+            log.info("agent %s already existed (an earlier attempt went through)", name)
+
+    def delete_node(self, name: str) -> bool:
+        """Delete agent ``name``; False when there was none (deleting twice is fine)."""
+        url = self._url(f"computer/{quote(name, safe='')}/doDelete")
+        try:
+            self._send(_Operation(f"delete agent {name}", "Agent/Delete"), "POST", url, crumb=True)
+        except JenkinsNotFoundError:
+            return False
+        return True
+
+    def agent_secret(self, name: str) -> str:
+        """The secret an inbound (JNLP) agent ``name`` connects with.
+
+        Read from ``computer/NAME/jenkins-agent.jnlp`` (Agent/Connect), whose first
+        ``<argument>`` is the secret. Never logged; errors do not carry it.
+        """
+        url = self._url(f"computer/{quote(name, safe='')}/jenkins-agent.jnlp")
+        text = self._send(_Operation(f"read the secret of agent {name}", "Agent/Connect"), "GET", url).text
+        try:
+            argument = ET.fromstring(text).find(".//application-desc/argument")
+        except ET.ParseError:
+            argument = None
+        if argument is None or not (argument.text or "").strip():
+            raise JenkinsError(f"GET {url}: the answer holds no agent secret", method="GET", url=url)
+        return (argument.text or "").strip()
 
     # --- plumbing ----------------------------------------------------------------------
 

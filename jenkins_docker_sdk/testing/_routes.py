@@ -348,6 +348,7 @@ class Router:
             remote_fs=str(fields.get("remoteFS") or ""),
             description=str(fields.get("nodeDescription") or ""),
             launcher=str(launcher.get("stapler-class") or "hudson.slaves.JNLPLauncher"),
+            launcher_fields={k: str(v) for k, v in launcher.items() if k not in ("stapler-class", "$class")},
         )
         self.state.create_node(name, config)
         return redirect(call.root + "computer/")
@@ -398,6 +399,17 @@ class Router:
                 node.set_config(request.text)
                 return Response(200)
             raise status(400, "Bad Request")
+        if action == ["jenkins-agent.jnlp"]:
+            # SlaveComputer's jenkins-agent.jnlp (slave-agent.jnlp.jelly): Agent/Connect; only
+            # for inbound agents; the secret is the first <argument>, the node name the second.
+            self._check(call, "Agent/Connect")
+            if node.launcher != "hudson.slaves.JNLPLauncher":
+                raise not_found()
+            return Response(
+                200,
+                _xml.agent_jnlp(call.root, node.name, self.state.agent_secret(node.name)).encode("utf-8"),
+                (("Content-Type", "application/x-java-jnlp-file"),),
+            )
         if action == ["toggleOffline"]:
             # Computer.doToggleOffline: @RequirePOST; back online needs Agent/Connect, taking it
             # offline Agent/Disconnect with ?offlineMessage=; then a redirect to the node.

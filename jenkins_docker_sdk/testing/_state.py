@@ -7,7 +7,10 @@ operations into Jenkins' answers. Every operation that Jenkins refuses raises th
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -130,6 +133,11 @@ class Node:
         return self.root.findtext("description") or ""
 
     @property
+    def launcher(self) -> str:
+        found = self.root.find("launcher")
+        return found.get("class", "") if found is not None else "hudson.slaves.JNLPLauncher"
+
+    @property
     def executors(self) -> int:
         text = (self.root.findtext("numExecutors") or "1").strip()
         return int(text) if text.isdigit() else 1
@@ -176,6 +184,8 @@ class Controller:
     next_queue_id: int = 1
     scripts_run: list[str] = attrs.field(factory=list)
     script_outputs: list[tuple[re.Pattern[str], str]] = attrs.field(factory=list)
+    #: JnlpAgentReceiver.SLAVE_SECRET's key: an agent's secret is HMAC-SHA256(key, node name).
+    agent_secret_key: bytes = attrs.field(factory=lambda: secrets.token_bytes(32), repr=False)
 
     # -- items ---------------------------------------------------------------------------
 
@@ -275,6 +285,10 @@ class Controller:
         node = Node(name, config_xml, _xml.parse(config_xml), connected)
         self.nodes[name] = node
         return node
+
+    def agent_secret(self, name: str) -> str:
+        """``JnlpAgentReceiver.SLAVE_SECRET.mac(name)``: the hex HMAC of the node name."""
+        return hmac.new(self.agent_secret_key, name.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def node(self, name: str) -> Node:
         node = self.nodes.get(name)

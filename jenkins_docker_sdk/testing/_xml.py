@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
 from jenkins_docker_sdk.testing._errors import server_error
@@ -120,15 +121,22 @@ def node_xml(
     remote_fs: str = "/home/jenkins/agent",
     description: str = "",
     launcher: str = "hudson.slaves.JNLPLauncher",
+    launcher_fields: Mapping[str, str] | None = None,
 ) -> str:
     """A ``DumbSlave``'s config.xml as ``computer/NAME/config.xml`` returns it."""
+    fields = "".join(f"\n    <{k}>{escape(v)}</{k}>" for k, v in (launcher_fields or {}).items())
+    launcher_xml = (
+        f'  <launcher class="{escape(launcher)}">{fields}\n  </launcher>\n'
+        if fields
+        else f'  <launcher class="{escape(launcher)}"/>\n'
+    )
     return (
         "<?xml version='1.1' encoding='UTF-8'?>\n<slave>\n"
         f"  <name>{escape(name)}</name>\n  <description>{escape(description)}</description>\n"
         f"  <remoteFS>{escape(remote_fs)}</remoteFS>\n  <numExecutors>{executors}</numExecutors>\n"
         f"  <mode>{escape(mode)}</mode>\n"
         '  <retentionStrategy class="hudson.slaves.RetentionStrategy$Always"/>\n'
-        f'  <launcher class="{escape(launcher)}"/>\n'
+        f"{launcher_xml}"
         f"  <label>{escape(labels)}</label>\n  <nodeProperties/>\n</slave>\n"
     )
 
@@ -180,3 +188,19 @@ def check_same_type(old: ET.Element, new: ET.Element, what: str) -> None:
     """Updating by XML may not change an object's type (``updateByXml``)."""
     if old.tag != new.tag:
         raise server_error(f"java.io.IOException: Expecting {what} {old.tag} but got {new.tag} instead")
+
+
+def agent_jnlp(root: str, name: str, secret: str) -> str:
+    """``slave-agent.jnlp.jelly``: the JNLP file an inbound agent is started from."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<jnlp codebase="{escape(root)}computer/{escape(name)}/" spec="1.0+">\n'
+        f"  <information><title>Agent for {escape(name)}</title><vendor>Jenkins project</vendor>"
+        f'<homepage href="https://jenkins.io/"/></information>\n'
+        '  <security><all-permissions/></security>\n  <resources><j2se version="1.8+"/>'
+        f'<jar href="{escape(root)}jnlpJars/remoting.jar"/></resources>\n'
+        '  <application-desc main-class="hudson.remoting.jnlp.Main">\n'
+        f"    <argument>{escape(secret)}</argument>\n    <argument>{escape(name)}</argument>\n"
+        f"    <argument>-url</argument>\n    <argument>{escape(root)}</argument>\n"
+        "  </application-desc>\n</jnlp>\n"
+    )

@@ -1,0 +1,79 @@
+"""What the provisioner hands out and reports: agents, and the Jenkins side it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import attrs
+
+from jenkins_docker_sdk.clients.jenkins import RemoteNode
+
+
+class NodesAPI(Protocol):
+    """What provisioning needs from a controller (``JenkinsClient`` has it)."""
+
+    url: str
+
+    def list_nodes(self) -> list[RemoteNode]: ...
+
+    def create_node(
+        self,
+        name: str,
+        *,
+        description: str,
+        labels: str,
+        remote_fs: str,
+        launcher: Mapping[str, Any],
+        exclusive: bool = True,
+    ) -> None: ...
+
+    def delete_node(self, name: str) -> bool: ...
+
+    def agent_secret(self, name: str) -> str: ...
+
+
+@attrs.frozen(kw_only=True)
+class Agent:
+    """A ready one-shot agent, handed over to Jenkins.
+
+    Attributes:
+        node: the Jenkins node name (also the container name).
+        container: the container id.
+        host: the name of the host it runs on.
+        template: the agent template's name.
+        connector: ``jnlp``, ``ssh`` or ``attach``.
+        port: the sshd port on the host (ssh agents).
+        created: when provisioning started (epoch seconds).
+        attempts: how many attempts it took (1: the first one).
+    """
+
+    node: str
+    container: str
+    host: str
+    template: str
+    connector: str
+    port: int | None
+    created: float
+    attempts: int
+
+    def to_dict(self) -> dict[str, object]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen(kw_only=True)
+class AgentStatus:
+    """A live agent of the farm as ``jds agents`` lists it (from the engines and the controller).
+
+    ``host`` is ``None`` and ``state`` is ``no container`` for a node whose container is gone.
+    """
+
+    node: str
+    template: str
+    host: str | None
+    state: str
+    created: float
+    in_jenkins: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return attrs.asdict(self)

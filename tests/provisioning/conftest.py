@@ -1,0 +1,110 @@
+"""Fixtures for the provisioner tests: real engines of the harness, MockJenkins over HTTP.
+
+Every test gets its own farm id, so tests running at the same time (and other engineers'
+tests on the same engines) never see each other's agents; at the end every container of
+that farm id is removed from every engine, and the tests assert that none was left.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import docker
+import pytest
+
+from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
+from jenkins_docker_sdk.models import AgentTemplate
+from jenkins_docker_sdk.provisioning import (
+    DockerHost,
+    ProvisionerSettings,
+    SlaveProvisioner,
+    StaticBackend,
+)
+from jenkins_docker_sdk.provisioning.ownership import FARM
+from jenkins_docker_sdk.testing import MockJenkinsServer
+from tests.support.docker_harness import Harness
+
+#: A jnlp agent stand-in: waits for its secret file like the real command, then idles.
+JNLP_STAND_IN = ("sh", "-c", "while [ ! -s {secret_file} ]; do sleep 0.05; done; exec sleep 3600")
+
+
+def template(image: str, name: str = "web", **kwargs: Any) -> AgentTemplate:
+    values: dict[str, Any] = {"team": "teamA", "repo": name, "labels": {"linux", name}, "connector": "attach"}
+    values.update(kwargs)
+    return AgentTemplate(name=f"teamA-{name}", image=image, **values)
+
+
+@attrs.define
+class Farmhand:
+    """Makes provisioners for one test's farm id and says what the farm left behind."""
+
+    farm_id: str
+    harness: Harness
+    server: MockJenkinsServer
+    clients: list[docker.DockerClient]
+    made: list[SlaveProvisioner] = attrs.field(factory=list)
+
+    def jenkins(self, **kwargs: Any) -> JenkinsClient:
+        kwargs.setdefault("retry", RetryPolicy(retries=2, backoff=0.0))
+        return JenkinsClient(url=self.server.url, timeout=10.0, **kwargs)
+
+    def provisioner(
+        self,
+        templates: list[AgentTemplate],
+        *,
+        hosts: list[DockerHost] | None = None,
+        **settings: Any,
+    ) -> SlaveProvisioner:
+        settings.setdefault("backoff", 0.0)
+        settings.setdefault("readiness_timeout", 30.0)
+        settings.setdefault("commands", {"jnlp": JNLP_STAND_IN})
+        backend = StaticBackend(fixed=hosts or [DockerHost.from_url(self.harness.docker_host)])
+        provisioner = SlaveProvisioner(
+            templates=templates,
+            backend=backend,
+            jenkins=self.jenkins(),
+            settings=ProvisionerSettings(farm_id=self.farm_id, **settings),
+        )
+        self.made.append(provisioner)
+        return provisioner
+
+    def containers(self) -> list[str]:
+        """Names of this farm's containers on every engine of the harness."""
+        wanted = {"label": f"{FARM}={self.farm_id}"}
+        return sorted(
+            entry["Names"][0].lstrip("/")
+            for client in self.clients
+            for entry in client.api.containers(all=True, filters=wanted)
+        )
+
+    def nodes(self) -> list[str]:
+        return sorted(self.server.jenkins.nodes)
+
+
+def assert_nothing_leaked(farmhand: Farmhand) -> None:
+    """No container of the test's farm on any engine, no node on the controller."""
+    assert farmhand.containers() == []
+    assert farmhand.nodes() == []
+
+
+@pytest.fixture
+def farmhand(docker_harness: Harness, mock_jenkins_server: MockJenkinsServer) -> Iterator[Farmhand]:
+    clients = [docker.DockerClient(base_url=url, version="1.41") for url in docker_harness.node_hosts]
+    hand = Farmhand(f"t-{uuid.uuid4().hex[:10]}", docker_harness, mock_jenkins_server, clients)
+    try:
+        yield hand
+    finally:
+        for provisioner in hand.made:
+            provisioner.close()
+        for client in clients:
+            for container in client.containers.list(all=True, filters={"label": f"{FARM}={hand.farm_id}"}):
+                container.remove(force=True)
+            client.close()
+
+
+@pytest.fixture
+def busybox(docker_harness: Harness) -> str:
+    return docker_harness.busybox_image

@@ -1,0 +1,85 @@
+"""The Swarm backend on the harness's 3-node Swarm: containers on chosen nodes, placed by
+image locality first and load second."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import docker
+import pytest
+
+from jenkins_docker_sdk.clients.docker import DockerEngine
+from jenkins_docker_sdk.provisioning import SwarmBackend
+from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
+from tests.support.docker_harness import Harness
+
+pytestmark = pytest.mark.docker
+
+
+@pytest.fixture
+def endpoints(docker_harness: Harness) -> dict[str, str]:
+    """Swarm node id -> the URL of that node's engine."""
+    found = {}
+    for url in docker_harness.node_hosts:
+        client = docker.DockerClient(base_url=url, version="1.41")
+        try:
+            found[client.info()["Swarm"]["NodeID"]] = url
+        finally:
+            client.close()
+    return found
+
+
+@pytest.fixture
+def swarm_backend(docker_harness: Harness, endpoints: dict[str, str]) -> Iterator[SwarmBackend]:
+    backend = SwarmBackend(manager=DockerEngine(url=docker_harness.docker_host), endpoints=endpoints)
+    yield backend
+    backend.close()
+
+
+def test_swarm_nodes_are_the_hosts(swarm_backend: SwarmBackend, endpoints: dict[str, str]) -> None:
+    hosts = swarm_backend.hosts()
+    assert {h.name for h in hosts} == set(endpoints)
+    assert {h.engine.url for h in hosts} == set(endpoints.values())
+    assert not any(h.drydock for h in hosts)  # no node is labelled drydock=true
+
+
+def test_agents_go_where_the_image_is_then_to_the_least_loaded_node(
+    farmhand: Farmhand,
+    docker_harness: Harness,
+    docker_engine: docker.DockerClient,
+    swarm_backend: SwarmBackend,
+    endpoints: dict[str, str],
+) -> None:
+    # an image only the last worker holds (never pushed: the other nodes cannot pull it)
+    local_only = f"jds-test/prov-locality-{farmhand.farm_id}:1"
+    last_id, last_url = sorted(endpoints.items(), key=lambda item: item[1])[-1]
+    archive = b"".join(
+        docker_engine.images.get(docker_harness.busybox_image).save(named=docker_harness.busybox_image)
+    )
+    worker = docker.DockerClient(base_url=last_url, version="1.41")
+    try:
+        worker.images.load(io.BytesIO(archive).getvalue())
+        worker.images.get(docker_harness.busybox_image).tag(local_only)
+        shared = f"{docker_harness.registry}/{docker_harness.busybox_image}"
+        for url in set(endpoints.values()) - {last_url}:  # on every other node, so load decides
+            engine = DockerEngine(url=url)
+            try:
+                engine.pull(shared)
+            finally:
+                engine.close()
+        provisioner = farmhand.provisioner(
+            [template(local_only, name="local"), template(shared, name="shared")], hosts=None
+        )
+        provisioner.backend = swarm_backend
+        local_agents = [provisioner.provision("local") for _ in range(2)]
+        assert {a.host for a in local_agents} == {last_id}  # the holder wins over lighter nodes
+        assert all(a.attempts == 1 for a in local_agents)  # no pull was tried elsewhere
+        spread = [provisioner.provision("shared") for _ in range(2)]
+        assert {a.host for a in spread} == set(endpoints) - {last_id}  # then the least loaded
+        for agent in local_agents + spread:
+            provisioner.release(agent.node)
+        assert_nothing_leaked(farmhand)
+    finally:
+        worker.images.remove(local_only)
+        worker.close()
