@@ -1,30 +1,47 @@
-"""The one place a jnlp agent's secret reaches its container.
+"""The one place a jnlp agent's secret reaches its container: through the CredentialInjector's
+:class:`~jenkins_docker_sdk.credentials.delivery.SecretDelivery`.
 
 Never through the environment or labels (both are shown by ``docker inspect``): the
-container gets a tmpfs at :data:`SECRET_DIR` and waits for the file; the secret is then
-written into it through ``docker exec`` on standard input, as the container's own user,
-mode 0600. It never touches a disk, a command line or a log. (Issue 7's CredentialInjector
-is meant to take this over; keep it the only function that handles the value.)
+container gets a tmpfs at :data:`SECRET_DIR` and its command waits for the file; the secret
+is then written into it through ``docker exec`` on standard input, owned by the container's
+user, mode 0400, and registered with the masker on the way. It never touches a disk, a
+command line or a log.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from jenkins_docker_sdk.clients.docker import DockerEngine, DockerError
+from jenkins_docker_sdk.credentials.delivery import AgentSecret, DeliveryPolicy, SecretDelivery
 
 SECRET_DIR = "/run/jds-agent"
-SECRET_FILE = SECRET_DIR + "/secret"
-#: The tmpfs the container gets for it (sticky and world-writable like /tmp, so that any
-#: image user can write its own 0600 file there).
-SECRET_TMPFS = {SECRET_DIR: "mode=1777,size=64k"}
-_WRITE = 'umask 077 && cat > "$0.tmp" && mv "$0.tmp" "$0"'
+SECRET_NAME = "secret"
+SECRET_FILE = f"{SECRET_DIR}/{SECRET_NAME}"
+#: The delivery of agent secrets: tmpfs files only (no environment), in SECRET_DIR.
+POLICY = DeliveryPolicy(allow_env=False, directory=SECRET_DIR, tmpfs_size="64k")
+
+
+def delivery(engine: DockerEngine) -> SecretDelivery:
+    """The delivery for containers on ``engine`` (it needs only the engine's API client)."""
+    return SecretDelivery(client=engine, policy=POLICY)
+
+
+def secret_tmpfs() -> dict[str, Any]:
+    """The ``tmpfs`` a jnlp agent's container is created with."""
+    options: dict[str, Any] = SecretDelivery(client=None, policy=POLICY).container_options()["tmpfs"]
+    return options
 
 
 def deliver_agent_secret(engine: DockerEngine, container: str, secret: str) -> None:
     """Write ``secret`` to :data:`SECRET_FILE` in the running ``container``.
 
     Raises:
+        EngineUnreachableError: the engine stopped answering.
         DockerError: the file could not be written (the message never holds the secret).
     """
-    code = engine.run_in(container, ["sh", "-c", _WRITE, SECRET_FILE], stdin=secret.encode("utf-8"))
-    if code != 0:
-        raise DockerError(f"container {container}: writing the agent secret failed (exit code {code})")
+    try:
+        delivery(engine).deliver(container, [AgentSecret(SECRET_NAME, secret)])
+    except DockerError:
+        engine.ping()  # an engine that is gone takes its host out of placement
+        raise

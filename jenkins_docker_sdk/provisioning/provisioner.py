@@ -46,7 +46,7 @@ from jenkins_docker_sdk.errors import (
 from jenkins_docker_sdk.labels import LabelResolver
 from jenkins_docker_sdk.models import AgentTemplate, Farm
 from jenkins_docker_sdk.provisioning import connectors, ownership, placement
-from jenkins_docker_sdk.provisioning.agent_secret import SECRET_TMPFS, deliver_agent_secret
+from jenkins_docker_sdk.provisioning.agent_secret import deliver_agent_secret, secret_tmpfs
 from jenkins_docker_sdk.provisioning.backends import Backend, DockerHost
 from jenkins_docker_sdk.provisioning.health import HostHealth, TemplateBreaker
 from jenkins_docker_sdk.provisioning.models import Agent, AgentStatus, NodesAPI
@@ -433,13 +433,17 @@ class SlaveProvisioner:
             memory_mb=template.memory_mb,
             cpus=template.cpus,
             network=self.settings.network,
-            tmpfs=SECRET_TMPFS if secret is not None else {},
+            tmpfs=secret_tmpfs() if secret is not None else {},
             binds=((host.socket_path, DOCKER_SOCKET),) if socket and host.socket_path else (),
         )
         container = self._create(host, spec, seen=slot.has_image)
         host.engine.start(container)
         if secret is not None:
-            deliver_agent_secret(host.engine, container, secret)
+            try:
+                deliver_agent_secret(host.engine, container, secret)
+            except DockerError:  # a container that exits at once takes its exec with it
+                self._raise_if_stopped(host, container, slot)
+                raise
         self._wait_ready(template, host, container, slot)
         return Agent(
             node=slot.node,
@@ -479,16 +483,21 @@ class SlaveProvisioner:
         while True:
             if connectors.is_ready(template, self.settings, host, container, slot.port):
                 return
-            info = host.engine.inspect_container(container)
-            if info is None or info.state != "running":
-                code = "" if info is None or info.exit_code is None else f" with code {info.exit_code}"
-                raise ProvisioningError(f"container {slot.node} stopped{code} before its agent was ready")
+            self._raise_if_stopped(host, container, slot)
             if time.monotonic() >= deadline:
                 raise ProvisioningError(
                     f"agent {slot.node} ({template.connector}) not ready within "
                     f"{self.settings.readiness_timeout:g} s"
                 )
             time.sleep(_POLL)
+
+    @staticmethod
+    def _raise_if_stopped(host: DockerHost, container: str, slot: _Slot) -> None:
+        """A template failure if the container is gone or no longer running."""
+        info = host.engine.inspect_container(container)
+        if info is None or info.state != "running":
+            code = "" if info is None or info.exit_code is None else f" with code {info.exit_code}"
+            raise ProvisioningError(f"container {slot.node} stopped{code} before its agent was ready")
 
     # --- failures -----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 from jenkins_docker_sdk.clients.docker import ContainerSpec, DockerEngine, DockerError
+from jenkins_docker_sdk.credentials.masking import MASKER
 from jenkins_docker_sdk.errors import LabelResolutionError
 from jenkins_docker_sdk.provisioning.connectors import ssh_banner
 from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
@@ -66,8 +67,9 @@ def test_jnlp_secret_reaches_the_agent_as_a_file_only(
         ["sh", "-c", "stat -c %a /run/jds-agent/secret; grep jds-agent /proc/mounts"]
     )
     mode, mount = output.decode().splitlines()
-    assert mode == "600"
+    assert mode == "400"  # written by the CredentialInjector's SecretDelivery, for the agent's user
     assert mount.startswith("tmpfs /run/jds-agent tmpfs")
+    assert MASKER.mask(f"agent secret: {secret}") == "agent secret: ****"  # registered for masking
     provisioner.release(agent.node)
     assert_nothing_leaked(farmhand)
 
