@@ -83,3 +83,50 @@ def test_agents_go_where_the_image_is_then_to_the_least_loaded_node(
     finally:
         worker.images.remove(local_only)
         worker.close()
+
+
+@pytest.fixture
+def drydock_node(docker_engine: docker.DockerClient, endpoints: dict[str, str]) -> Iterator[str]:
+    """The last worker labelled drydock=true for the test (the label removed afterwards)."""
+    node_id = sorted(endpoints.items(), key=lambda item: item[1])[-1][0]
+    node = docker_engine.nodes.get(node_id)
+    spec = node.attrs["Spec"]
+    node.update({**spec, "Labels": {**spec.get("Labels", {}), "drydock": "true"}})
+    try:
+        yield node_id
+    finally:
+        node.reload()
+        spec = node.attrs["Spec"]
+        node.update({**spec, "Labels": {k: v for k, v in spec.get("Labels", {}).items() if k != "drydock"}})
+
+
+def test_a_node_labelled_drydock_takes_the_docker_jobs_and_only_they_see_its_socket(
+    farmhand: Farmhand,
+    docker_harness: Harness,
+    swarm_backend: SwarmBackend,
+    endpoints: dict[str, str],
+    drydock_node: str,
+) -> None:
+    assert {h.name for h in swarm_backend.hosts() if h.drydock} == {drydock_node}
+    busybox = f"{docker_harness.registry}/{docker_harness.busybox_image}"  # every node pulls it
+    drydock = template(busybox, name="drydock", labels={"drydock", "docker"}, docker_socket=True)
+    web = template(busybox, name="web", labels={"linux", "web"})
+    provisioner = farmhand.provisioner([drydock, web], hosts=None)
+    provisioner.backend = swarm_backend
+    builder = provisioner.provision("drydock", docker=True)
+    agents = [provisioner.provision("web") for _ in range(4)]
+    try:
+        assert builder.host == drydock_node
+        assert drydock_node not in {a.host for a in agents}  # never on the DryDock node
+        for agent in [builder, *agents]:
+            client = docker.DockerClient(base_url=endpoints[agent.host], version="1.41")
+            try:
+                binds = client.api.inspect_container(agent.node)["HostConfig"]["Binds"] or []
+            finally:
+                client.close()
+            socket = endpoints[drydock_node].removeprefix("unix://")
+            assert binds == ([f"{socket}:/var/run/docker.sock"] if agent is builder else [])
+    finally:
+        for agent in [builder, *agents]:
+            provisioner.release(agent.node)
+    assert_nothing_leaked(farmhand)
