@@ -19,14 +19,23 @@ import yaml
 
 from jenkins_docker_sdk import CredentialInjector, Farm
 from jenkins_docker_sdk.cli import main
+from jenkins_docker_sdk.clients import JenkinsClient
 from jenkins_docker_sdk.clients.docker import DockerError
 from jenkins_docker_sdk.credentials.delivery import AgentSecret
 from jenkins_docker_sdk.credentials.masking import SecretMasker, encoded_forms
 from jenkins_docker_sdk.credentials.sources import MappingSource
+from jenkins_docker_sdk.provisioning import (
+    DockerHost,
+    ProvisionerSettings,
+    RegistryAuth,
+    SlaveProvisioner,
+    StaticBackend,
+)
 from jenkins_docker_sdk.testing import MockJenkins
 from jenkins_docker_sdk.testing._http import Request, Response
 from tests.conftest import EXAMPLE_FARM
 from tests.credentials.conftest import secrets_of
+from tests.provisioning.conftest import JNLP_STAND_IN, template
 from tests.support.docker_harness import Harness
 
 URL, TOKEN = "http://jenkins.test", "canary-bot-token"
@@ -190,3 +199,56 @@ def test_canaries_stay_out_of_docker_inspect(
         assert _leaked(str(caught.value), forms) == []
     finally:
         container.remove(force=True)
+
+
+@pytest.mark.docker
+def test_canaries_stay_out_of_a_provisioned_agent(
+    docker_engine: docker.DockerClient,
+    docker_harness: Harness,
+    canaries: dict[str, str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A jnlp agent provisioned on the real engine, pulling with the canary registry password
+    in scope: no trace of any canary in its container, the logs or the controller's requests."""
+    caplog.set_level(logging.DEBUG)
+    forms = _forms(canaries)
+    injector = CredentialInjector(masker=SecretMasker())
+    values = {
+        v.credential.key: v
+        for v in injector.read_values(Farm.from_path(EXAMPLE_FARM), MappingSource(canaries))
+    }
+    pull = values["registry-pull"]
+    auth = {
+        docker_harness.registry: RegistryAuth(
+            username=pull.reveal("USERNAME") or "", password=pull.reveal("PASSWORD") or ""
+        )
+    }
+    image = f"{docker_harness.registry}/{docker_harness.busybox_image}"
+    settings = ProvisionerSettings(
+        farm_id=f"canary-{uuid.uuid4().hex[:8]}", backoff=0.0, readiness_timeout=30.0,
+        commands={"jnlp": JNLP_STAND_IN}, registry_auth=auth, pull="always",
+    )  # fmt: skip
+    jenkins = RecordingJenkins()
+    with jenkins.serve() as server:  # over HTTP: responses mode would catch the Docker API too
+        provisioner = SlaveProvisioner(
+            templates=[template(image, connector="jnlp")],
+            backend=StaticBackend(fixed=[DockerHost.from_url(docker_harness.docker_host)]),
+            jenkins=JenkinsClient(url=server.url, timeout=10.0),
+            settings=settings,
+        )
+        agent = provisioner.provision("web")
+        try:
+            inspected = str(docker_engine.api.inspect_container(agent.node))
+            logs = docker_engine.containers.get(agent.node).logs().decode()
+        finally:
+            provisioner.release(agent)
+            provisioner.close()
+        sent = [f"{r.method} {r.path} {r.query} {r.body!r}" for r in jenkins.requests]
+    assert _leaked(pull.reveal("PASSWORD") or "", forms) != []  # the password in scope is a canary
+    assert any("/computer/doCreateItem" in line for line in sent)  # the controller was used
+    assert _leaked(inspected, forms) == []
+    assert _leaked(logs, forms) == []
+    assert _leaked(caplog.text, forms) == []
+    assert _leaked(repr(provisioner) + repr(agent), forms) == []
+    assert _leaked("\n".join(sent), forms) == []
+    assert jenkins.nodes == {}
