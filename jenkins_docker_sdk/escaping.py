@@ -8,7 +8,7 @@ value from a team repository cannot reach generated code without being escaped.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from jenkins_docker_sdk.errors import RenderError
@@ -174,6 +174,11 @@ _YAML_COMMON = tuple((ch, _yaml_escape(ch)) for ch in '\\"\n\r\t')  # the backsl
 
 def yaml_value(value: Any) -> YamlValue:
     """Any plain value as a YAML flow value: scalars quoted, lists and maps in flow style."""
+    return _flow(value, yaml_string)
+
+
+def _flow(value: Any, text: Callable[[str], str]) -> YamlValue:
+    """``value`` as a YAML flow value, each string (keys too) written by ``text``."""
     if isinstance(value, YamlValue):
         return value
     if value is None:
@@ -183,13 +188,11 @@ def yaml_value(value: Any) -> YamlValue:
     if isinstance(value, (int, float)):
         return YamlValue(repr(value))
     if isinstance(value, str):
-        return YamlValue(yaml_string(value))
+        return YamlValue(text(value))
     if isinstance(value, Mapping):
-        return YamlValue(
-            "{" + ", ".join(f"{yaml_string(str(k))}: {yaml_value(v)}" for k, v in value.items()) + "}"
-        )
+        return YamlValue("{" + ", ".join(f"{text(str(k))}: {_flow(v, text)}" for k, v in value.items()) + "}")
     if isinstance(value, Sequence):
-        return YamlValue("[" + ", ".join(yaml_value(v) for v in value) + "]")
+        return YamlValue("[" + ", ".join(_flow(v, text) for v in value) + "]")
     raise RenderError(f"no YAML value for a {type(value).__name__}")
 
 
@@ -203,15 +206,10 @@ def casc_value(value: Any) -> YamlValue:
     """:func:`yaml_value` for Configuration-as-Code files: JCasC resolves ``${...}`` on the
     controller (its environment, its secrets), so every ``${`` in text is written ``^${``,
     JCasC's escape; only a :class:`CascPlaceholder` keeps it."""
-    if isinstance(value, YamlValue):
-        return value
+    return _flow(value, _casc_string)
+
+
+def _casc_string(value: str) -> str:
     if isinstance(value, CascPlaceholder):
-        return YamlValue(yaml_string(str(value)))
-    if isinstance(value, str):
-        return YamlValue(yaml_string(value.replace("${", "^${")))
-    if isinstance(value, Mapping):
-        pairs = (f"{casc_value(str(k))}: {casc_value(v)}" for k, v in value.items())
-        return YamlValue("{" + ", ".join(pairs) + "}")
-    if isinstance(value, Sequence):
-        return YamlValue("[" + ", ".join(casc_value(v) for v in value) + "]")
-    return yaml_value(value)
+        return yaml_string(value)
+    return yaml_string(value.replace("${", "^${"))
