@@ -7,6 +7,7 @@ that farm id is removed from every engine, and the tests assert that none was le
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -16,12 +17,14 @@ import docker
 import pytest
 
 from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
+from jenkins_docker_sdk.clients.docker import DockerEngine
 from jenkins_docker_sdk.models import AgentTemplate
 from jenkins_docker_sdk.provisioning import (
     DockerHost,
     ProvisionerSettings,
     SlaveProvisioner,
     StaticBackend,
+    SwarmBackend,
 )
 from jenkins_docker_sdk.provisioning.ownership import FARM
 from jenkins_docker_sdk.testing import MockJenkinsServer
@@ -29,6 +32,13 @@ from tests.support.docker_harness import Harness
 
 #: A jnlp agent stand-in: waits for its secret file like the real command, then idles.
 JNLP_STAND_IN = ("sh", "-c", "while [ ! -s {secret_file} ]; do sleep 0.05; done; exec sleep 3600")
+#: An ssh agent stand-in that answers with an SSH banner, except in an image that has
+#: /never-ready: there it never gets ready (for the engine-crash tests).
+SSH_UNLESS_NEVER_READY = (
+    "sh",
+    "-c",
+    "test -e /never-ready && exec sleep 3600; echo SSH-2.0-standin | nc -l -p {port}; exec sleep 3600",
+)
 
 
 def template(image: str, name: str = "web", **kwargs: Any) -> AgentTemplate:
@@ -108,3 +118,40 @@ def farmhand(docker_harness: Harness, mock_jenkins_server: MockJenkinsServer) ->
 @pytest.fixture
 def busybox(docker_harness: Harness) -> str:
     return docker_harness.busybox_image
+
+
+@pytest.fixture
+def endpoints(docker_harness: Harness) -> dict[str, str]:
+    """Swarm node id -> the URL of that node's engine."""
+    found = {}
+    for url in docker_harness.node_hosts:
+        client = docker.DockerClient(base_url=url, version="1.41")
+        try:
+            found[client.info()["Swarm"]["NodeID"]] = url
+        finally:
+            client.close()
+    return found
+
+
+@pytest.fixture
+def swarm_backend(docker_harness: Harness, endpoints: dict[str, str]) -> Iterator[SwarmBackend]:
+    backend = SwarmBackend(manager=DockerEngine(url=docker_harness.docker_host), endpoints=endpoints)
+    yield backend
+    backend.close()
+
+
+def provision_in_background(
+    provisioner: SlaveProvisioner, label: str
+) -> tuple[threading.Thread, dict[str, Any]]:
+    """Start ``provisioner.provision(label)`` in a thread; the dict gets ``agent`` or ``error``."""
+    result: dict[str, Any] = {}
+
+    def provision() -> None:
+        try:
+            result["agent"] = provisioner.provision(label)
+        except Exception as exc:  # reported by the test's assertions
+            result["error"] = exc
+
+    thread = threading.Thread(target=provision)
+    thread.start()
+    return thread, result

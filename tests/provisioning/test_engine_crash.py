@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import io
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 
@@ -14,8 +12,14 @@ import pytest
 from jenkins_docker_sdk.errors import CapacityError
 from jenkins_docker_sdk.provisioning import DockerHost, reap
 from jenkins_docker_sdk.provisioning.ownership import FARM
-from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
-from tests.support.docker_harness import Harness
+from tests.provisioning.conftest import (
+    SSH_UNLESS_NEVER_READY,
+    Farmhand,
+    assert_nothing_leaked,
+    provision_in_background,
+    template,
+)
+from tests.support.docker_harness import Harness, wait_until
 from tests.support.private_dockerd import PrivateDockerd
 
 pytestmark = [
@@ -63,22 +67,9 @@ def private_engine(docker_harness: Harness, docker_engine) -> Iterator[PrivateDo
         collect_quietly()
 
 
-def wait_for(condition, what: str, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 def test_engine_killed_mid_provision_and_restarted(
     quiet_gc: None, farmhand: Farmhand, private_engine: PrivateDockerd, docker_harness: Harness
 ) -> None:
-    command = (
-        "sh",
-        "-c",
-        "test -e /never-ready && exec sleep 3600; echo SSH-2.0-standin | nc -l -p {port}; exec sleep 3600",
-    )
     hosts = [
         DockerHost.from_url(private_engine.url, name="a-private"),  # placed first: same load, name first
         DockerHost.from_url(docker_harness.docker_host, name="b-node1"),
@@ -89,30 +80,21 @@ def test_engine_killed_mid_provision_and_restarted(
         retries=2,
         host_recheck=0.0,
         ssh_ports=(29800, 29850),
-        commands={"ssh": command},
+        commands={"ssh": SSH_UNLESS_NEVER_READY},
         grace=0.0,
     )
     watcher = private_engine.client()
     on_private = {"label": f"{FARM}={farmhand.farm_id}"}
-    result: dict[str, object] = {}
-
-    def provision() -> None:
-        try:
-            result["agent"] = provisioner.provision("web")
-        except Exception as exc:  # reported by the assertions below
-            result["error"] = exc
-
-    worker = threading.Thread(target=provision)
-    worker.start()
+    thread, result = provision_in_background(provisioner, "web")
     try:
-        wait_for(
-            lambda: watcher.api.containers(all=True, filters=on_private),
+        wait_until(
+            lambda: watcher.api.containers(all=True, filters=on_private) or None,
             "the agent container on the private engine",
         )
         private_engine.kill()
     finally:
         watcher.close()
-        worker.join(timeout=120)
+        thread.join(timeout=120)
     agent = result.get("agent")
     assert agent is not None, result.get("error")
     assert agent.host == "b-node1"  # type: ignore[attr-defined]

@@ -17,26 +17,6 @@ from tests.support.docker_harness import Harness
 pytestmark = pytest.mark.docker
 
 
-@pytest.fixture
-def endpoints(docker_harness: Harness) -> dict[str, str]:
-    """Swarm node id -> the URL of that node's engine."""
-    found = {}
-    for url in docker_harness.node_hosts:
-        client = docker.DockerClient(base_url=url, version="1.41")
-        try:
-            found[client.info()["Swarm"]["NodeID"]] = url
-        finally:
-            client.close()
-    return found
-
-
-@pytest.fixture
-def swarm_backend(docker_harness: Harness, endpoints: dict[str, str]) -> Iterator[SwarmBackend]:
-    backend = SwarmBackend(manager=DockerEngine(url=docker_harness.docker_host), endpoints=endpoints)
-    yield backend
-    backend.close()
-
-
 def test_swarm_nodes_are_the_hosts(swarm_backend: SwarmBackend, endpoints: dict[str, str]) -> None:
     hosts = swarm_backend.hosts()
     assert {h.name for h in hosts} == set(endpoints)

@@ -6,40 +6,29 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 
 import docker
 import pytest
 
 from jenkins_docker_sdk.clients.docker import DockerEngine
-from jenkins_docker_sdk.provisioning import SwarmBackend, reap
+from jenkins_docker_sdk.provisioning import DockerHost, SwarmBackend, reap
 from jenkins_docker_sdk.provisioning.ownership import FARM
-from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
+from tests.provisioning.conftest import (
+    SSH_UNLESS_NEVER_READY,
+    Farmhand,
+    assert_nothing_leaked,
+    provision_in_background,
+    template,
+)
 from tests.provisioning.test_engine_crash import collect_quietly
-from tests.support.docker_harness import Harness, run_script
+from tests.support.docker_harness import Harness, run_script, wait_until
 
 pytestmark = [
     pytest.mark.docker,
     pytest.mark.slow,
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
-
-# ssh stand-in: never ready where /never-ready exists (the victim's copy of the image)
-COMMAND = (
-    "sh",
-    "-c",
-    "test -e /never-ready && exec sleep 3600; echo SSH-2.0-standin | nc -l -p {port}; exec sleep 3600",
-)
-
-
-def wait_for(condition: Callable[[], object], what: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def answers(url: str) -> bool:
@@ -53,6 +42,11 @@ def answers(url: str) -> bool:
         client.close()
 
 
+def holds(hosts: Sequence[DockerHost], name: str) -> bool | None:
+    """True when ``name`` is among ``hosts`` (``None`` otherwise, for wait_until)."""
+    return True if name in {host.name for host in hosts} else None
+
+
 @pytest.fixture
 def victim(docker_harness: Harness, swarm_backend: SwarmBackend) -> Iterator[tuple[str, str]]:
     """(node id, engine URL) of the last worker; restarted at the end whatever happened."""
@@ -60,7 +54,7 @@ def victim(docker_harness: Harness, swarm_backend: SwarmBackend) -> Iterator[tup
     yield node_id, url
     if not answers(url):
         run_script("up", "--no-install")
-    wait_for(lambda: answers(url), "the worker's engine")
+    wait_until(lambda: answers(url) or None, "the worker's engine", timeout=90)
     collect_quietly()
 
 
@@ -91,25 +85,20 @@ def test_a_swarm_workers_dockerd_killed_mid_provision_and_restarted(
         retries=2,
         host_recheck=0.0,
         ssh_ports=(29900, 29950),
-        commands={"ssh": COMMAND},
+        commands={"ssh": SSH_UNLESS_NEVER_READY},
         grace=0.0,
     )
     provisioner.backend = swarm_backend
     pidfile = docker_harness.state_dir / victim_url.removeprefix("unix://").split("/")[-2] / "dockerd.pid"
-    result: dict[str, object] = {}
-
-    def provision() -> None:
-        try:
-            result["agent"] = provisioner.provision("web")
-        except Exception as exc:  # reported by the assertions below
-            result["error"] = exc
-
-    thread = threading.Thread(target=provision)
     watcher = docker.DockerClient(base_url=victim_url, version="1.41")
-    thread.start()
+    thread, result = provision_in_background(provisioner, "web")
     try:
         mine = {"label": f"{FARM}={farmhand.farm_id}"}
-        wait_for(lambda: watcher.api.containers(all=True, filters=mine), "the agent container on the worker")
+        wait_until(
+            lambda: watcher.api.containers(all=True, filters=mine) or None,
+            "the agent container on the worker",
+            timeout=90,
+        )
         os.kill(int(pidfile.read_text()), signal.SIGKILL)
     finally:
         watcher.close()
@@ -121,10 +110,10 @@ def test_a_swarm_workers_dockerd_killed_mid_provision_and_restarted(
     assert farmhand.nodes() == [agent.node]  # type: ignore[attr-defined]
 
     assert run_script("up", "--no-install").returncode == 0  # the worker comes back
-    wait_for(lambda: answers(victim_url), "the worker's engine")
-    wait_for(lambda: victim_id in {h.name for h in swarm_backend.hosts()}, "the worker Ready in the Swarm")
-    wait_for(
-        lambda: victim_id in {h.name for h in provisioner.usable_hosts()}, "the worker back in placement"
+    wait_until(lambda: answers(victim_url) or None, "the worker's engine", timeout=90)
+    wait_until(lambda: holds(swarm_backend.hosts(), victim_id), "the worker Ready in the Swarm", timeout=90)
+    wait_until(
+        lambda: holds(provisioner.usable_hosts(), victim_id), "the worker back in placement", timeout=90
     )
     report = reap(provisioner)
     assert [(a.kind, a.host, a.reason) for a in report.actions] == [
@@ -140,17 +129,3 @@ def test_a_swarm_workers_dockerd_killed_mid_provision_and_restarted(
             pass
         finally:
             engine.close()
-
-
-@pytest.fixture
-def swarm_backend(docker_harness: Harness) -> Iterator[SwarmBackend]:
-    endpoints = {}
-    for url in docker_harness.node_hosts:
-        client = docker.DockerClient(base_url=url, version="1.41")
-        try:
-            endpoints[client.info()["Swarm"]["NodeID"]] = url
-        finally:
-            client.close()
-    backend = SwarmBackend(manager=DockerEngine(url=docker_harness.docker_host), endpoints=endpoints)
-    yield backend
-    backend.close()
