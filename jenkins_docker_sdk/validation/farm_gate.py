@@ -9,6 +9,7 @@ validated; the other templates go on.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -75,33 +76,37 @@ class FarmGate:
             DockerError: the engine cannot be reached (a failed build is a report, not this).
             InputError: the farm's policy is not valid.
         """
+        policy = self.policy or load_policy(farm.settings.policy)
+        say = progress or (lambda _: None)
+        repos = [r for r in farm.repos if r.agent is not None and r.agent.dockerfile is not None]
+        reports = []
+        for number, repo in enumerate(repos, 1):
+            assert repo.agent is not None
+            step = f"[{number}/{len(repos)}] {repo.agent.image}"
+            reports.append(self._one(repo.agent, (farm.root / repo.path).resolve(), policy, step, say))
+        return reports
+
+    def _one(
+        self, template: AgentTemplate, context: Path, policy: Policy, step: str, say: Progress
+    ) -> ValidationReport:
+        """Build and validate one template's image (``context``: its repository)."""
         from jenkins_docker_sdk.clients.docker import ImageBuildError, build_image
 
-        policy = self.policy or load_policy(farm.settings.policy)
-        templates = [t for t in farm.templates if t.dockerfile is not None]
-        reports = []
-        for number, template in enumerate(templates, 1):
-            assert template.dockerfile is not None
-            say = progress or (lambda _: None)
-            say(f"[{number}/{len(templates)}] building {template.image} ({template.repo})")
-            repo = (farm.root / next(r.path for r in farm.repos if r.agent is template)).resolve()
-            dockerfile = template.dockerfile.resolve()
-            try:
-                build_image(self.client, repo, dockerfile, template.image, network=self.network)
-            except ImageBuildError as exc:
-                reports.append(_build_failure(template, str(exc), exc.step, exc.log))
-                say(f"[{number}/{len(templates)}] {template.image}: build FAILED")
-                continue
-            say(f"[{number}/{len(templates)}] validating {template.image}")
-            validator = ImageValidator(
-                policy=policy,
-                connector=template.connector,
-                ignored=self.ignored,
-                workspace=template.remote_fs,
+        assert template.dockerfile is not None
+        say(f"{step}: building ({template.repo})")
+        try:
+            build_image(
+                self.client, context, template.dockerfile.resolve(), template.image, network=self.network
             )
-            report = validator.validate_image(
-                template.image, dockerfile=template.dockerfile, probes=self.probes, client=self.client
-            )
-            reports.append(ValidationReport.build(report.subject, (BUILD, *report.checks), report.findings))
-            say(f"[{number}/{len(templates)}] {template.image}: {'pass' if report.ok else 'FAIL'}")
-        return reports
+        except ImageBuildError as exc:
+            say(f"{step}: build FAILED")
+            return _build_failure(template, str(exc), exc.step, exc.log)
+        say(f"{step}: validating")
+        validator = ImageValidator(
+            policy=policy, connector=template.connector, ignored=self.ignored, workspace=template.remote_fs
+        )
+        report = validator.validate_image(
+            template.image, dockerfile=template.dockerfile, probes=self.probes, client=self.client
+        )
+        say(f"{step}: {'pass' if report.ok else 'FAIL'}")
+        return ValidationReport.build(report.subject, (BUILD, *report.checks), report.findings)
