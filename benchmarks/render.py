@@ -184,7 +184,7 @@ def make_farm(n_jobs: int, n_repos: int, n_teams: int) -> list[Repo]:
     teams = [f"team{t:02d}" for t in range(n_teams)]
     repos: list[Repo] = []
     last_with_agent: dict[str, Repo] = {}
-    drydock = Repo("team00", "drydock", None, ["drydock-agent"])
+    drydock = Repo("platform", "drydock", None, ["drydock-agent"])  # drydock.teams: platform
     job_index = 0
     for i in range(n_repos):
         team = teams[i % n_teams]

@@ -55,8 +55,28 @@ def _groovy_escape(match: re.Match[str]) -> str:
     return _GROOVY_ESCAPES.get(text) or _java_unicode_escape(text)
 
 
+#: Code points in one Groovy string literal at most. The JVM keeps a string constant in at
+#: most 65,535 bytes of modified UTF-8 (a code point takes up to 6), and Groovy refuses a
+#: longer one at class generation ("String too long"): a longer value is written in pieces.
+GROOVY_LITERAL_LIMIT = 10_000
+
+
 def groovy_string(value: str) -> str:
-    """``value`` as a single-quoted Groovy literal: no interpolation, ASCII only.
+    """``value`` as a Groovy expression of exactly that string: no interpolation, ASCII only.
+
+    Up to :data:`GROOVY_LITERAL_LIMIT` code points, one single-quoted literal; a longer value
+    is a list of such literals joined, ``['...', '...'].join('')`` (allowed in the script
+    security sandbox), so that no constant of the compiled class is too long.
+    """
+    if len(value) <= GROOVY_LITERAL_LIMIT:
+        return groovy_literal(value)
+    step = GROOVY_LITERAL_LIMIT
+    pieces = ", ".join(groovy_literal(value[start : start + step]) for start in range(0, len(value), step))
+    return f"[{pieces}].join('')"
+
+
+def groovy_literal(value: str) -> str:
+    """``value`` as one single-quoted Groovy literal: no interpolation, ASCII only.
 
     Backslash, quote and control characters are escaped; every other non-printable or
     non-ASCII character becomes a ``\\uXXXX`` escape. Groovy translates ``\\uXXXX``

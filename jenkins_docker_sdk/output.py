@@ -25,7 +25,7 @@ from jenkins_docker_sdk.credentials.audit import AuditError, AuditFinding, audit
 from jenkins_docker_sdk.errors import InputError, Location
 from jenkins_docker_sdk.farm import discover, gc_paused
 from jenkins_docker_sdk.models import Farm, TeamRepo
-from jenkins_docker_sdk.render import HASH_LENGTH, SEED, Renderer, content_hash
+from jenkins_docker_sdk.render import HASH_LENGTH, SEED, SEED_DATA, Renderer, content_hash
 
 REPORT = "report.json"
 _GENERATOR = "jenkins-docker-sdk"
@@ -105,10 +105,11 @@ def render_path(
             seed.update(chunk.seed)
             findings.extend(chunk.findings)
         renderer = Renderer(templates=templates)
-        header = renderer.seed_header(farm)
-        findings.extend(audit_text(SEED, header))
-        hashes[SEED] = _write_pieces(staging / SEED, chain([header], (seed[name] for name in sorted(seed))))
-        for relative, text in renderer.cloud_files(farm):
+        pieces = renderer.seed_data(farm, (seed[name] for name in sorted(seed)))
+        header = next(pieces)  # the team folders: the entries were audited where they were rendered
+        findings.extend(audit_text(SEED_DATA, header, lines=False))
+        hashes[SEED_DATA] = _write_pieces(staging / SEED_DATA, chain([header], pieces))
+        for relative, text in [(SEED, renderer.seed_script()), *renderer.cloud_files(farm)]:
             findings.extend(audit_text(relative, text))
             _write_text(staging, relative, text)
             hashes[relative] = content_hash(text)
@@ -124,7 +125,7 @@ def render_path(
 @attrs.frozen
 class _ChunkOutput:
     hashes: dict[str, str]  # relative path -> content hash
-    seed: dict[str, str]  # job full name -> its block of the Job DSL seed
+    seed: dict[str, str]  # job full name -> its entry in the Job DSL seed's data
     findings: list[AuditFinding] = attrs.Factory(list)  # secrets in what was rendered
 
 
@@ -149,7 +150,7 @@ class _JobWriter:
                     output.hashes[relative] = content_hash(text)
                     output.findings.extend(audit_text(relative, text))
                 output.seed[job.full_name] = rendered.seed
-                output.findings.extend(audit_text(SEED, rendered.seed, lines=False))
+                output.findings.extend(audit_text(SEED_DATA, rendered.seed, lines=False))
         return output
 
 
@@ -278,6 +279,7 @@ def _write_new(path: Path, data: bytes) -> None:
 def _write_pieces(path: Path, pieces: Iterable[str]) -> str:
     """Create ``path`` from text in pieces, never holding it whole; returns its content hash."""
     digest = hashlib.sha256()
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "xb") as file:
         for piece in pieces:
             data = piece.encode("utf-8")

@@ -29,7 +29,7 @@ def rendered(tmp_path: Path) -> Path:
 def test_the_example_farm_output_is_clean(rendered: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert audit_directory(rendered) == []
     assert main(["audit", str(rendered)]) == 0
-    assert "no secret in 28 files" in capsys.readouterr().out
+    assert "no secret in 29 files" in capsys.readouterr().out
 
 
 def test_known_values_in_any_form_are_found(
@@ -137,7 +137,7 @@ def test_render_with_values_refuses_output_holding_one(
     assert code == 1, err
     assert "2 secret(s) in the rendered output; nothing was written" in err
     assert "jobs/teamA/web-build.config.xml:" in err
-    assert "jobs/seed.groovy:" in err
+    assert "seed/seed.json:" in err
     assert "a credential value from the value source" in err
     assert "cAnArY" not in err
     assert {p: p.read_bytes() for p in rendered.rglob("*") if p.is_file()} == before

@@ -29,6 +29,8 @@ from jenkins_docker_sdk import (
     Triggers,
 )
 from jenkins_docker_sdk.escaping import groovy_string
+from jenkins_docker_sdk.render import SEED
+from tests.support.dsl_calls import run_seed, seed_job
 from tests.support.groovy import GroovyChecker
 
 pytestmark = pytest.mark.groovy
@@ -111,13 +113,14 @@ FIELDS = {
 def _render(farm: Farm, tmp: Path) -> dict[str, str]:
     files = dict(Renderer().render(farm))
     for name, text in files.items():
-        (tmp / name.replace("/", "__")).write_text(text, encoding="utf-8")
+        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / name).write_text(text, encoding="utf-8")
     return files
 
 
 def _compiled(files: dict[str, str], tmp: Path, groovy: GroovyChecker) -> dict[str, Any]:
-    names = ("jobs/seed.groovy", "jobs/team/job.Jenkinsfile", "groovy/clouds.groovy")
-    return {name: groovy.check(tmp / name.replace("/", "__")) for name in names}
+    names = (SEED, "jobs/team/job.Jenkinsfile", "groovy/clouds.groovy")
+    return {name: groovy.check(tmp / name) for name in names}
 
 
 @pytest.fixture(scope="module")
@@ -147,11 +150,19 @@ def test_fuzzed_farm_renders_to_the_same_programs(
         assert text[key] in pipeline
     step = text["step"]  # credentials are bound: a step runs untraced unless it names its own shell
     assert (step if step.startswith("#!") else "#!/bin/sh -e\n" + step) in pipeline
-    seed = compiled["jobs/seed.groovy"]["strings"]
-    assert files["jobs/team/job.Jenkinsfile"] in seed
-    assert text["cron"] in seed
-    assert text["poll"] in seed
-    assert text["docker_host"] in compiled["groovy/clouds.groovy"]["strings"]
+    # the seed is data: run on the stubs of Job DSL, it sets each value exactly
+    seeded = seed_job(run_seed(groovy, tmp / SEED)["jobs"]["team/job"])
+    assert seeded["script"] == files["jobs/team/job.Jenkinsfile"]
+    assert seeded["description"].startswith(text["description"])
+    assert (seeded["cron"], seeded["poll_scm"]) == (text["cron"], text["poll"])
+    # and so are the cloud script's templates: it builds them with exactly these values
+    cloud = groovy.compile(tmp / "groovy/clouds.groovy", "cloud", run=True)
+    assert cloud["ok"], cloud["errors"]
+    (built,) = cloud["result"]["runs"][0]["clouds"]
+    assert built["dockerApi"]["dockerHost"]["uri"] == text["docker_host"]
+    assert built["templates"][0]["remoteFs"] == text["remote_fs"]
+    assert built["templates"][0]["connector"]["jenkinsUrl"] == text["jenkins_url"]
+    assert built["templates"][0]["connector"]["user"] == (text["user"].split(":")[0] or "jenkins")
 
     config = ET.fromstring(files["jobs/team/job.config.xml"].encode("utf-8"))
     assert config.findtext("definition/script") == files["jobs/team/job.Jenkinsfile"]

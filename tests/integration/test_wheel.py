@@ -63,7 +63,7 @@ def test_wheel_installs_and_renders_from_its_own_templates(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "Rendered 11 jobs" in result.stdout
     goldens = sorted(path for path in GOLDEN.rglob("*") if path.is_file())
-    assert len(goldens) == 28
+    assert len(goldens) == 29
     for golden in goldens:
         assert (out / golden.relative_to(GOLDEN)).read_text() == golden.read_text(), golden
     version = subprocess.run(

@@ -8,9 +8,12 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 CHECKER = Path(__file__).with_name("groovy_check.groovy")
+#: Stub classes of the Jenkins, Job DSL, Pipeline and docker-plugin APIs that generated scripts
+#: call: signatures (and the little behaviour a run needs), compiled when the checker starts.
+STUBS = Path(__file__).with_name("groovy_stubs")
 JAVA_HOMES = (
     "/usr/lib/jvm/default-java",
     "/usr/lib/jvm/java-17-openjdk-amd64",
@@ -25,7 +28,11 @@ def find_groovy() -> str | None:
 
 
 class GroovyChecker:
-    """Compiles files to the CONVERSION phase and reports errors, shape and string constants."""
+    """The real Groovy compiler: parse checks (shape, string constants) and class generation.
+
+    :meth:`check` compiles to the CONVERSION phase; :meth:`compile` goes through class
+    generation against :data:`STUBS`, and can run the script there.
+    """
 
     def __init__(self, groovy: str) -> None:
         env = dict(os.environ)
@@ -34,7 +41,7 @@ class GroovyChecker:
         self._scratch = Path(tempfile.mkdtemp(prefix="jds-groovy-"))
         self._count = 0
         self._process = subprocess.Popen(
-            [groovy, str(CHECKER)],
+            [groovy, str(CHECKER), str(STUBS)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -43,10 +50,38 @@ class GroovyChecker:
         )
 
     def check(self, path: Path) -> dict[str, Any]:
-        """Compile one file; returns ``{"ok", "errors", "shape", "strings"}``."""
+        """Compile one file to CONVERSION; returns ``{"ok", "errors", "shape", "strings"}``."""
+        return self._ask(str(path))
+
+    def compile(
+        self,
+        path: Path,
+        kind: Literal["seed", "pipeline", "cloud"],
+        *,
+        run: bool = False,
+        runs: int = 1,
+        binding: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Compile one file through class generation against the stubs, and with ``run`` run it.
+
+        ``kind`` picks the script base class: Job DSL's for a seed, Pipeline steps for a
+        pipeline, none for a cloud script (which imports the plugin's classes). Returns
+        ``{"ok", "errors", "result"}``; ``result`` holds the calls a seed or pipeline made,
+        or a cloud script's clouds after each of ``runs`` runs and what it printed.
+        """
+        request = {"path": str(path), "kind": kind, "run": run, "runs": runs, "binding": binding or {}}
+        return self._ask(json.dumps(request))
+
+    def compile_many(self, paths: list[Path], kind: Literal["seed", "pipeline", "cloud"]) -> dict[Path, Any]:
+        """Compile many files of one kind through class generation; the errors of each that fails."""
+        answer = self._ask(json.dumps({"paths": [str(path) for path in paths], "kind": kind}))
+        assert answer["paths"] == len(paths)
+        return {Path(path): errors for path, errors in answer["failures"].items()}
+
+    def _ask(self, line: str) -> dict[str, Any]:
         assert self._process.stdin is not None
         assert self._process.stdout is not None
-        self._process.stdin.write(f"{path}\n")
+        self._process.stdin.write(f"{line}\n")
         self._process.stdin.flush()
         line = self._process.stdout.readline()
         if not line:

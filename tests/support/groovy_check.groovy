@@ -1,11 +1,19 @@
-// Compile-checks Groovy files with the real Groovy compiler, to the CONVERSION phase.
-// A line-oriented server, so that one JVM checks many files: it reads one file path per
-// line on stdin and answers one JSON line per path:
+// Compile-checks Groovy files with the real Groovy compiler. A line-oriented server, so that
+// one JVM checks many files; each line on stdin is a request, each answer one JSON line.
+//
+// A file path: compiled to the CONVERSION phase, answered with
 //   {"path": ..., "ok": true|false, "errors": [{"line", "column", "message"}],
 //    "shape": [node kinds in visit order], "strings": [string constants in order]}
 // "shape" abstracts the program's structure (calls, declarations, closures, operators)
 // without the values of its string literals: two renders of one template with different
 // data must have the same shape, or data escaped its literal.
+//
+// A JSON object {"path", "kind": "seed"|"pipeline"|"cloud", "run": true|false, "binding": {...}}:
+// compiled through CLASS_GENERATION (where "Method too large" and "String too long" are
+// found) against the stub classes of the Jenkins, Job DSL and plugin APIs in the directory
+// given as this script's argument, and with "run", run against them; answered with
+//   {"path", "ok", "errors", "result"}: for a seed or a pipeline the calls it made (see
+//   jds.stub.Recorder), for a cloud script the clouds it left and what it printed.
 import groovy.json.JsonOutput
 import org.codehaus.groovy.ast.ClassNode
 import org.codehaus.groovy.ast.CodeVisitorSupport
@@ -109,6 +117,138 @@ def check(String path) {
     return result
 }
 
+File compileStubs(File sources) {
+    File classes = File.createTempDir('jds-groovy-stubs', '')
+    classes.deleteOnExit()
+    CompilerConfiguration config = new CompilerConfiguration()
+    config.targetDirectory = classes
+    def unit = new CompilationUnit(config)
+    sources.eachFileRecurse { if (it.name.endsWith('.groovy')) unit.addSource(it) }
+    unit.compile()
+    return classes
+}
+
+def errorsOf(MultipleCompilationErrorsException e) {
+    e.errorCollector.errors.collect { error ->
+        if (error instanceof SyntaxErrorMessage) {
+            def cause = error.cause
+            [line: cause.line, column: cause.startColumn, message: cause.message]
+        } else {
+            [line: 0, column: 0, message: error.hasProperty('cause') && error.cause ? error.cause.toString() : error.toString()]
+        }
+    }
+}
+
+/** Plain data for JSON: the stubs' objects as maps of their properties. */
+def describe(value) {
+    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+        return value
+    }
+    if (value instanceof Enum) {
+        return value.name()
+    }
+    if (value instanceof Map) {
+        return value.collectEntries { k, v -> [(k.toString()): describe(v)] }
+    }
+    if (value instanceof Collection || value.getClass().isArray()) {
+        return value.collect { describe(it) }
+    }
+    def described = [type: value.getClass().name]
+    value.properties.each { k, v ->
+        if (k != 'class' && k != 'metaClass') {
+            described[k] = describe(v)
+        }
+    }
+    return described
+}
+
+CompilerConfiguration configFor(String kind) {
+    CompilerConfiguration config = new CompilerConfiguration()
+    String base = [seed: 'jds.stub.JobDslScript', pipeline: 'jds.stub.PipelineScript'][kind]
+    if (base != null) {
+        config.scriptBaseClass = base
+    }
+    return config
+}
+
+/** Compiles sources (class name -> text) in one unit through class generation; the errors. */
+def generateClasses(Map<String, String> sources, String kind, ClassLoader stubs) {
+    CompilerConfiguration config = configFor(kind)
+    def unit = new CompilationUnit(config, null, new GroovyClassLoader(stubs, config))
+    sources.each { name, text -> unit.addSource(name, text) }
+    try {
+        unit.compile(Phases.CLASS_GENERATION)
+        return []
+    } catch (MultipleCompilationErrorsException e) {
+        return errorsOf(e)
+    }
+}
+
+/**
+ * Many files of one kind through class generation, in one compilation unit (far faster than
+ * one each); when that fails, each file alone, to name the ones that fail.
+ */
+def compileMany(Map request, ClassLoader stubs) {
+    List<String> paths = request.paths
+    Map<String, String> sources = [:]
+    paths.eachWithIndex { String path, int n -> sources['Script' + n] = new File(path).getText('UTF-8') }
+    def result = [paths: paths.size(), ok: true, failures: [:]]
+    if (generateClasses(sources, request.kind, stubs)) {
+        paths.eachWithIndex { String path, int n ->
+            def errors = generateClasses([WorkflowScript: sources['Script' + n]], request.kind, stubs)
+            if (errors) {
+                result.failures[path] = errors
+            }
+        }
+        result.ok = false
+    }
+    return result
+}
+
+def compileAndRun(Map request, ClassLoader stubs) {
+    def result = [path: request.path, ok: true, errors: [], result: null]
+    CompilerConfiguration config = configFor(request.kind)
+    def binding = new Binding((request.binding ?: [:]) as Map)
+    def printed = new StringWriter()
+    binding.setVariable('out', new PrintWriter(printed, true))
+    def shell = new GroovyShell(stubs, binding, config)
+    Script script
+    try {
+        // the class names the controller gives them: workflow-cps compiles a Pipeline as
+        // WorkflowScript, Job DSL names a seed after its file, the script console Script1
+        String name = [pipeline: 'WorkflowScript', seed: 'seed'][request.kind] ?: 'Script1'
+        script = shell.parse(new File((String) request.path).getText('UTF-8'), name)
+    } catch (MultipleCompilationErrorsException e) {
+        result.ok = false
+        result.errors = errorsOf(e)
+        return result
+    }
+    if (!request.run) {
+        return result
+    }
+    try {
+        if (request.kind == 'cloud') {
+            def jenkins = stubs.loadClass('jenkins.model.Jenkins')
+            jenkins.instance = jenkins.newInstance()
+            List runs = []
+            (request.runs ?: 1).times {
+                script.run()
+                runs << [clouds: describe(jenkins.instance.clouds), saves: jenkins.instance.saves]
+            }
+            result.result = [runs: runs, printed: printed.toString()]
+        } else {
+            script.run()
+            result.result = [calls: describe(script.recorder.calls), printed: printed.toString()]
+        }
+    } catch (Throwable t) {
+        result.ok = false
+        result.errors = [[line: 0, column: 0, message: 'run: ' + t.toString()]]
+    }
+    return result
+}
+
+ClassLoader stubs = new URLClassLoader([compileStubs(new File(args[0])).toURI().toURL()] as URL[], this.class.classLoader)
+def slurper = new groovy.json.JsonSlurper()
 def input = new BufferedReader(new InputStreamReader(System.in, 'UTF-8'))
 def output = new PrintStream(System.out, true, 'UTF-8')
 String line
@@ -116,7 +256,12 @@ while ((line = input.readLine()) != null) {
     if (line.trim()) {
         def result
         try {
-            result = check(line.trim())
+            if (line.trim().startsWith('{')) {
+                Map request = (Map) slurper.parseText(line)
+                result = request.paths != null ? compileMany(request, stubs) : compileAndRun(request, stubs)
+            } else {
+                result = check(line.trim())
+            }
         } catch (Throwable t) {
             result = [path: line.trim(), ok: false, errors: [[line: 0, column: 0, message: t.toString()]], shape: [], strings: []]
         }

@@ -19,8 +19,8 @@ def test_render_prints_a_summary_and_json(tmp_path: Path, capsys: pytest.Capture
     assert "Rendered 11 jobs of 5 teams on 7 agent templates" in capsys.readouterr().out
     assert main(["render", str(EXAMPLE_FARM), "-o", str(tmp_path / "out"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["written"] == 28  # 27 rendered files and report.json
-    assert len(report["files"]) == 27
+    assert report["written"] == 29  # 28 rendered files and report.json
+    assert len(report["files"]) == 28
     assert report["summary"]["jobs"] == 11
 
 

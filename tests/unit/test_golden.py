@@ -46,8 +46,8 @@ def test_outputs_match_the_golden_files(rendered: Path) -> None:
 
 def test_every_output_kind_is_there(rendered: Path) -> None:
     names = set(_files(rendered))
-    assert {"jobs/seed.groovy", "casc/clouds.yaml", "casc/kubernetes.yaml", "groovy/clouds.groovy",
-            "report.json"} <= names  # fmt: skip
+    assert {"seed/seed.groovy", "seed/seed.json", "casc/clouds.yaml", "casc/kubernetes.yaml",
+            "groovy/clouds.groovy", "report.json"} <= names  # fmt: skip
     assert "jobs/teamB/awesome-build.Jenkinsfile" in names
     assert "jobs/teamB/awesome-build.config.xml" in names
 
@@ -106,4 +106,4 @@ def test_report_binds_each_job_to_its_templates(rendered: Path) -> None:
     assert jobs["teamC/pipeline-image"] == {"name": "teamC/pipeline-image", "label": "drydock",
                                             "templates": ["platform-drydock"], "docker": True}  # fmt: skip
     assert report["summary"] == {"teams": 5, "repos": 9, "templates": 7, "jobs": 11}
-    assert set(report["files"]) >= {"jobs/seed.groovy", "casc/clouds.yaml"}
+    assert set(report["files"]) >= {"seed/seed.groovy", "seed/seed.json", "casc/clouds.yaml"}

@@ -72,7 +72,7 @@ def test_rendering_while_discovering_writes_what_rendering_a_loaded_farm_writes(
     render_farm(load_farm(root, workers=1), tmp_path / "serial")
     farm, result = render_path(root, tmp_path / "parallel", workers=2)
     assert _tree(tmp_path / "parallel") == _tree(tmp_path / "serial")
-    assert result.files == len(_tree(tmp_path / "parallel")) == 2 * len(farm.jobs) + 6
+    assert result.files == len(_tree(tmp_path / "parallel")) == 2 * len(farm.jobs) + 7
 
 
 def test_a_broken_farm_rendered_in_parallel_leaves_the_previous_output(tmp_path: Path) -> None:
