@@ -80,7 +80,7 @@ def run_parallel(count: int, parallel: int, one: Callable[[], None]) -> None:
 
 def template(image: str, name: str = "bench") -> AgentTemplate:
     return AgentTemplate(name=f"bench-{name}", team="bench", repo=name, image=image, labels={"bench"},
-                         connector="attach")  # fmt: skip
+                         connector="attach", shared=True)  # fmt: skip
 
 
 def provisioner(

@@ -133,6 +133,12 @@ def _print_json(data: Any) -> None:
 @click.command()
 @click.argument("label")
 @click.option(
+    "--team",
+    default=None,
+    help="The team of the job the agent is for: only its templates and shared ones serve it "
+    "(default: the team the label asks for, team=X).",
+)
+@click.option(
     "--docker/--no-docker", default=None, help="A job that builds images (a DryDock agent), or not."
 )
 @click.option(
@@ -140,12 +146,12 @@ def _print_json(data: Any) -> None:
 )
 @click.option("--readiness-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True)
 @_options
-def provision(label: str, docker: bool | None, pull: str, readiness_timeout: float, as_json: bool,
-              **params: Any) -> None:  # fmt: skip
+def provision(label: str, team: str | None, docker: bool | None, pull: str, readiness_timeout: float,
+              as_json: bool, **params: Any) -> None:  # fmt: skip
     """Start one agent for LABEL; print its node name and container once it is ready."""
     provisioner, _ = _provisioner(params, pull=pull, readiness_timeout=readiness_timeout)
     with provisioner:
-        agent = provisioner.provision(label, docker=docker)
+        agent = provisioner.provision(label, team=team, docker=docker)
     if as_json:
         _print_json(agent.to_dict())
         return

@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 
 import attrs
 
-from jenkins_docker_sdk import names
+from jenkins_docker_sdk import names, tenancy
 from jenkins_docker_sdk.credentials.scope import check_credentials
 from jenkins_docker_sdk.dockerfile import AGENT_LABELS_KEY, DockerfileInfo, parse_dockerfile
 from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError, Location, Problem
 from jenkins_docker_sdk.label_analysis import analyse_labels
-from jenkins_docker_sdk.labels import LabelExpression, parse_label_string, quote_atom
+from jenkins_docker_sdk.labels import And, Atom, LabelExpression, parse_label_string, quote_atom
 from jenkins_docker_sdk.manifest import FarmFile, JobConfig, RepoManifest, read
 from jenkins_docker_sdk.models import (
     AgentTemplate,
@@ -36,6 +36,7 @@ from jenkins_docker_sdk.models import (
     FarmSettings,
     JobSpec,
     TeamRepo,
+    Tenancy,
     Triggers,
 )
 from jenkins_docker_sdk.yamlfile import load_yaml
@@ -83,6 +84,7 @@ def discover(
     with gc_paused():
         settings = _load_settings(root, problems)
         repos, results = _load_repos(root, find_repos(root), settings, problems, workers, each_chunk)
+        repos = _share(repos)
         _check_unique(repos, problems)
         problems.extend(check_credentials(settings, repos))
         bindings, warnings = _bind(repos, problems)
@@ -143,7 +145,20 @@ def _load_settings(root: Path, problems: list[Problem]) -> FarmSettings:
             )
             for index, c in enumerate(farm_file.credentials or ())
         ),
+        tenancy=_tenancy(farm_file),
         source=Location(path),
+    )
+
+
+def _tenancy(farm_file: FarmFile) -> Tenancy:
+    config = farm_file.tenancy
+    if config is None:
+        return Tenancy()
+    return Tenancy(
+        paths=tuple((entry.path.removesuffix("/"), entry.team) for entry in config.paths or ()),
+        shared_teams=tuple(config.shared_teams if config.shared_teams is not None else ("platform",)),
+        shared_templates=tuple(config.shared_templates or ()),
+        isolation=config.isolation or "all",
     )
 
 
@@ -215,11 +230,20 @@ class _RepoReader:
             if parsed is None or len(self.problems) > before:
                 return None
             manifest = parsed
-        team = manifest.team or self.rel.parts[0]
+        team, origin = tenancy.team_of(self.settings.tenancy, self.rel)
+        if manifest.team is not None and manifest.team != team:
+            self.fail(
+                f"team {manifest.team!r} is not this repository's team: {self.rel} belongs to team "
+                f"{team!r} ({origin})",
+                self.at(manifest_path, raw.positions.get("team")),
+                f"a repository cannot choose its team: remove team:, or write team: {team}; the platform "
+                "team maps repositories to teams in farm.yml tenancy.paths",
+            )
+            return None
         name = self.rel.name
         derived = (
             ("repository name", name, "the folder name"),
-            ("team name", team, "from team:" if manifest.team else "the first folder under the farm root"),
+            ("team name", team, origin),
             ("agent template name", f"{team}-{name}", "<team>-<repo>"),
         )
         for what, value, origin in derived:
@@ -290,7 +314,19 @@ class _RepoReader:
         except InputError as exc:
             self.problems.extend(exc.problems)
             return None
+        if info.user is not None and (reason := names.printable(info.user)) is not None:
+            self.fail(
+                f"USER {info.user!r} is not accepted: {reason}", Location(dockerfile_path, info.user_line)
+            )
+            return None
         labels = set(config.labels or ()) if config else set()
+        if reserved := sorted(label for label in labels if tenancy.is_reserved(label)):
+            self.fail(
+                f"agent.labels: label {reserved[0]!r} is not accepted",
+                self.at(manifest_path, raw["agent"].positions.get("labels")),
+                tenancy.RESERVED_HINT,
+            )
+            return None
         from_dockerfile = self._dockerfile_labels(info)
         if from_dockerfile is None:
             return None  # already reported
@@ -323,20 +359,34 @@ class _RepoReader:
                 )
                 return None
         connector = (config.connector if config else None) or self.settings.cloud.connector
+        template_name = f"{team}-{name}"
+        docker_socket = self.settings.drydock_label in labels
+        shared = docker_socket or tenancy.is_shared(self.settings.tenancy, team, template_name)
+        mode = (config.mode if config else None) or "exclusive"
+        if mode == "normal" and not shared:
+            self.fail(
+                f"agent.mode normal: template {template_name!r} would also run every job without a label, "
+                f"of any team; only a shared template may",
+                self.at(manifest_path, raw["agent"].positions.get("mode")),
+                "use mode: exclusive, or ask the platform team to share the template (farm.yml "
+                "tenancy.shared_templates)",
+            )
+            return None
         return AgentTemplate(
-            name=f"{team}-{name}",
+            name=template_name,
             team=team,
             repo=str(self.rel),
             image=image,
-            labels=frozenset(labels),
+            labels=frozenset({*labels, tenancy.team_atom(team)}),
             connector=connector,
-            mode=(config.mode if config else None) or "exclusive",
+            mode=mode,
             instance_cap=config.instance_cap if config else None,
             remote_fs=(config.remote_fs if config else None) or "/home/jenkins/agent",
             memory_mb=config.memory_mb if config else None,
             cpus=config.cpus if config else None,
             user=info.user,
-            docker_socket=self.settings.drydock_label in labels,
+            docker_socket=docker_socket,
+            shared=shared,
             dockerfile=dockerfile_path,
             source=Location(manifest_path) if config else Location(dockerfile_path),
         )
@@ -355,6 +405,9 @@ class _RepoReader:
         bad = {atom: reason for atom in sorted(atoms) if (reason := names.label_atom(atom)) is not None}
         for atom, reason in bad.items():
             self.fail(f"LABEL {AGENT_LABELS_KEY}: label {atom!r} is not accepted: {reason}", where)
+        for atom in sorted(atom for atom in atoms if tenancy.is_reserved(atom)):
+            bad[atom] = tenancy.RESERVED_HINT
+            self.fail(f"LABEL {AGENT_LABELS_KEY}: label {atom!r} is not accepted", where, bad[atom])
         return None if bad else set(atoms)
 
     def _job(
@@ -369,10 +422,12 @@ class _RepoReader:
     ) -> JobSpec | None:
         raw = raw_jobs[index]
         entry = self.at(manifest_path, raw_jobs.positions[index])
-        label = self._job_label(config, raw, agent, entry, manifest_path)
+        label = self._job_label(config, raw, agent, entry, manifest_path, team)
         if label is None:
             return None
         if not self._credentials_ok(config.credentials or [], raw, manifest_path):
+            return None
+        if not self._steps_ok(config.name, config.steps or [], raw, manifest_path):
             return None
         git = config.git
         if git is not None and git.branch is None:
@@ -407,28 +462,54 @@ class _RepoReader:
         agent: AgentTemplate | None,
         entry: Location,
         manifest_path: Path,
+        team: str,
     ) -> str | None:
+        """The label the job runs on: its own (or its agent's labels), DryDock and team added."""
+        drydock = Atom(self.settings.drydock_label)
         text = config.label
-        if text is None and config.docker:
-            return quote_atom(self.settings.drydock_label)
-        if text is None:
-            if agent is None:
-                self.fail(
-                    f"job {config.name!r} has no label and this repository provides no agent",
-                    entry,
-                    "set the job's label, or add a Dockerfile to the repository",
-                )
-                return None
-            return " && ".join(quote_atom(atom) for atom in sorted(agent.labels))
-        where = self.at(manifest_path, raw.positions["label"])
-        try:
-            expression = LabelExpression.parse(text)
-        except LabelSyntaxError as exc:
-            self.fail(f"job {config.name!r}: bad label: {exc}", where)
+        if text is None and not config.docker and agent is None:
+            self.fail(
+                f"job {config.name!r} has no label and this repository provides no agent",
+                entry,
+                "set the job's label, or add a Dockerfile to the repository",
+            )
             return None
-        if config.docker:
-            return f"{quote_atom(self.settings.drydock_label)} && ({expression})"
+        if text is None:
+            own = sorted(atom for atom in agent.labels if not tenancy.is_reserved(atom)) if agent else []
+            default = " && ".join(map(quote_atom, own))
+            expression = drydock if config.docker else LabelExpression.parse(default)
+        else:
+            where = self.at(manifest_path, raw.positions["label"])
+            try:
+                expression = LabelExpression.parse(text)
+            except LabelSyntaxError as exc:
+                self.fail(f"job {config.name!r}: bad label: {exc}", where)
+                return None
+            if reserved := sorted(atom for atom in expression.atoms if tenancy.is_reserved(atom)):
+                message = f"job {config.name!r}: label {reserved[0]!r} is not accepted"
+                self.fail(message, where, tenancy.RESERVED_HINT)
+                return None
+            if config.docker:
+                expression = And(drydock, expression)
+        binds = bool(config.credentials) or bool(config.git and config.git.credentials)
+        if tenancy.isolated(self.settings.tenancy, binds_credentials=binds):
+            expression = tenancy.with_team(expression, team)
         return str(expression)
+
+    def _steps_ok(self, job: str, steps: list[str], raw: Any, manifest_path: Path) -> bool:
+        """A step's ``#!`` line counts only as its first line (Jenkins' ``sh`` looks there alone)."""
+        ok = True
+        for index, step in enumerate(steps):
+            first = step.lstrip().partition("\n")[0]
+            if first.startswith("#!") and not step.startswith("#!"):
+                ok = False
+                self.fail(
+                    f"job {job!r}: steps[{index}]: the interpreter line {first!r} is not the first line of "
+                    "the step, so Jenkins would run the step with /bin/sh and read that line as a comment",
+                    self.at(manifest_path, raw["steps"].positions[index]),
+                    "start the step with its #! line (no blank line or space before it)",
+                )
+        return ok
 
     def _credentials_ok(self, bindings: list[CredentialBinding], raw: Any, manifest_path: Path) -> bool:
         ok = True
@@ -560,6 +641,17 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _share(repos: list[TeamRepo]) -> list[TeamRepo]:
+    """Shared templates labelled for every team of the farm, so that every team's jobs reach them."""
+    atoms = frozenset(tenancy.team_atom(team) for team in {repo.team for repo in repos})
+    return [
+        attrs.evolve(repo, agent=attrs.evolve(repo.agent, labels=repo.agent.labels | atoms))
+        if repo.agent is not None and repo.agent.shared
+        else repo
+        for repo in repos
+    ]
 
 
 def _check_unique(repos: list[TeamRepo], problems: list[Problem]) -> None:

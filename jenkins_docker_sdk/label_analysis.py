@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import attrs
 
+from jenkins_docker_sdk import tenancy
 from jenkins_docker_sdk.errors import InputError, LabelSyntaxError, Location, Problem
 from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, Resolution, quote_atom
 from jenkins_docker_sdk.models import AgentTemplate, Farm, JobSpec, StaticNode, TeamRepo
@@ -192,8 +193,10 @@ class _Analysis:
                 self._error("bad-label", f"job {job.full_name!r}: bad label: {label.error}", job)
             elif label.resolution is None or not label.resolution.servable:
                 served = "agent template or static node" if self.resolver.nodes else "agent template"
-                message = f"job {job.full_name!r}: no {served} satisfies the label {job.label!r}"
-                self._error("unsatisfiable", message, job, self._hint(label))
+                message = f"job {job.full_name!r}: no {served} satisfies the label {self._shown(label, job)}"
+                self._error(
+                    "unsatisfiable", message, job, self._tenancy_hint(label, job) or self._hint(label)
+                )
             else:
                 bindings[job.full_name] = label.names
                 if len(label.names) > 1:
@@ -213,7 +216,7 @@ class _Analysis:
             else:
                 expression = self.resolver.parse(text)
                 names = tuple(t.name for t in resolution.templates)
-                unknown = expression.atoms - self.exact
+                unknown = {atom for atom in expression.atoms - self.exact if not tenancy.is_reserved(atom)}
                 found = _Label(resolution, expression, names, frozenset(unknown))
             self.labels[text] = found
         return found
@@ -244,6 +247,29 @@ class _Analysis:
                 lines.append(f"did you mean {_either(similar)} instead of {atom!r}?")
         hint = self.hints[expression] = "\n    ".join(lines)
         return hint
+
+    @staticmethod
+    def _shown(label: _Label, job: JobSpec) -> str:
+        """The label as the team wrote it, and whose templates may serve it."""
+        untenanted = tenancy.without_team(label.expression) if label.expression is not None else None
+        if untenanted is None:
+            return repr(job.label)
+        return f"{str(untenanted)!r} (of the templates of team {job.team} and the shared ones)"
+
+    def _tenancy_hint(self, label: _Label, job: JobSpec) -> str | None:
+        """Why the label fails when only the team condition does: other teams' templates would serve it."""
+        untenanted = tenancy.without_team(label.expression) if label.expression is not None else None
+        if untenanted is None:
+            return None
+        others = self.resolver.resolve(untenanted).all_templates
+        if not others:
+            return None
+        listed = _listing([f"{t.name} (team {t.team})" for t in others])
+        return (
+            f"only templates of other teams serve {str(untenanted)!r}: {listed}; a job runs only on its "
+            f"own team's templates and the farm's shared ones\n    add a template to team {job.team}, or ask "
+            "the platform team to share one (farm.yml tenancy.shared_templates)"
+        )
 
     def _ambiguous(self, job: JobSpec, names: tuple[str, ...]) -> Finding:
         message = (
@@ -334,9 +360,11 @@ class _Analysis:
 
     @staticmethod
     def _unused(template: AgentTemplate) -> Finding:
-        label = " && ".join(quote_atom(atom) for atom in sorted(template.labels))
+        own = sorted(atom for atom in template.labels if not tenancy.is_reserved(atom))
+        label = " && ".join(quote_atom(atom) for atom in own)
         message = f"agent template {template.name!r} serves no job: no job's label matches it"
-        hint = f"a job reaches it with label: {label}"
+        whose = "a job of any team" if template.shared else f"a job of team {template.team}"
+        hint = f"{whose} reaches it with label: {label}"
         return Finding("info", "unused-template", message, template.source, hint, (template.name,))
 
 

@@ -20,6 +20,7 @@ import attrs
 
 from jenkins_docker_sdk.label_syntax import Atom, Implies, LabelExpression, Not, quote_atom
 from jenkins_docker_sdk.models import AgentTemplate, Mode, StaticNode
+from jenkins_docker_sdk.tenancy import TEAM_ATOM_PREFIX
 
 #: Expressions with more atoms than this are explained by the polarity heuristic.
 MAX_EXACT_ATOMS = 16
@@ -265,11 +266,22 @@ class Explanation:
         return self.to_text()
 
 
+def _shown_labels(labels: Iterable[str]) -> list[str]:
+    """Labels as a person reads them: a shared template's team labels as one ``team=(N teams)``."""
+    atoms = sorted(labels)
+    teams = [atom for atom in atoms if atom.startswith(TEAM_ATOM_PREFIX)]
+    if len(teams) < 2:
+        return [quote_atom(atom) for atom in atoms]
+    return [quote_atom(atom) for atom in atoms if atom not in teams] + [
+        f"{TEAM_ATOM_PREFIX}({len(teams)} teams)"
+    ]
+
+
 def _section(title: str, verdicts: tuple[Verdict, ...]) -> list[str]:
     if not verdicts:
         return ["", f"{title}: none"]
     names = max(len(v.name) for v in verdicts)
-    labels = {v.name: "[" + " ".join(quote_atom(a) for a in sorted(v.labels)) + "]" for v in verdicts}
+    labels = {v.name: "[" + " ".join(_shown_labels(v.labels)) + "]" for v in verdicts}
     width = max(map(len, labels.values()))
     lines = ["", f"{title}:"]
     for v in verdicts:

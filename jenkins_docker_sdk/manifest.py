@@ -25,6 +25,7 @@ from jenkins_docker_sdk.models import (
     CredentialBinding,
     FarmCredential,
     GitSource,
+    Isolation,
     Mode,
     TeamCredential,
     Triggers,
@@ -32,6 +33,12 @@ from jenkins_docker_sdk.models import (
 )
 
 T = TypeVar("T")
+
+#: Steps and credential bindings of one job at most: each is a call in the job's Jenkinsfile,
+#: and these keep it far inside the JVM's 64 KiB of code per method, also once the Pipeline
+#: plugin's CPS transformation has expanded it (values themselves may have any length).
+MAX_STEPS = 200
+MAX_BINDINGS = 50
 
 
 # --- farm.yml -------------------------------------------------------------------------
@@ -93,6 +100,41 @@ class ValidationConfig:
 
 
 @attrs.frozen
+class TeamPath:
+    """Repositories at or below a path that belong to a team other than their first folder."""
+
+    path: str = spec(
+        "A folder under the farm root, e.g. vendor/acme (the longest matching path wins).",
+        check=names.relative_path,
+    )
+    team: str = spec("The team these repositories belong to.", check=names.item_name)
+
+
+@attrs.frozen
+class TenancyConfig:
+    """Which team owns which repository, and which agent templates serve every team."""
+
+    paths: list[TeamPath] | None = spec(
+        "Repositories whose team is not the first folder of their path (default: none).", default=None
+    )
+    shared_teams: list[str] | None = spec(
+        "Teams whose agent templates serve every team's jobs (default: platform).",
+        check=names.item_name,
+        default=None,
+    )
+    shared_templates: list[str] | None = spec(
+        "Further agent templates (<team>-<repo>) that serve every team's jobs.",
+        check=names.item_name,
+        default=None,
+    )
+    isolation: Isolation | None = spec(
+        "all (default): every job runs only on its team's and the shared templates; credentials: "
+        "only jobs that bind credentials are held to that.",
+        default=None,
+    )
+
+
+@attrs.frozen
 class FarmFile:
     """farm.yml at the farm root: farm-wide settings, all optional."""
 
@@ -106,6 +148,9 @@ class FarmFile:
     validation: ValidationConfig | None = spec("Image validation.", default=None)
     credentials: list[FarmCredential] | None = spec(
         "Credentials of the system store (ids only, never values).", default=None
+    )
+    tenancy: TenancyConfig | None = spec(
+        "Which team owns which repository; which templates serve every team.", default=None
     )
 
 
@@ -154,9 +199,11 @@ class JobConfig:
         check=names.printable,
         default=None,
     )
-    steps: list[str] | None = spec("Shell steps, run in order.", check=names.text, default=None)
+    steps: list[str] | None = spec(
+        "Shell steps, run in order.", check=names.text, max_items=MAX_STEPS, default=None
+    )
     credentials: list[CredentialBinding] | None = spec(
-        "Credentials bound to variables while the steps run.", default=None
+        "Credentials bound to variables while the steps run.", max_items=MAX_BINDINGS, default=None
     )
     docker: bool | None = spec("The job builds images: run it on the DryDock label.", default=None)
     triggers: Triggers | None = spec("Timers and SCM polling.", default=None)
@@ -168,7 +215,8 @@ class RepoManifest:
     """jenkins-docker.yml in a team repository."""
 
     team: str | None = spec(
-        "Team (default: the first path component under the farm root).",
+        "The repository's team, restated: it is where the farm puts the repository (its first "
+        "folder, or farm.yml tenancy.paths), and a different value is an error.",
         check=names.item_name,
         default=None,
     )
@@ -233,6 +281,9 @@ class _Reader:
             if not isinstance(value, list):
                 self.fail(f"{what} must be a list, not {_kind(value)}", at)
                 return None
+            if (most := meta.get("max_items")) is not None and len(value) > most:
+                self.fail(f"{what} has {len(value)} items; accepted: at most {most}", at)
+                return None
             item_at: list[tuple[int, int]] = getattr(value, "positions", [])
             return [
                 self.read_value(item, arg, meta, item_at[i] if i < len(item_at) else at, f"{what}[{i}]")
@@ -273,7 +324,7 @@ class _Reader:
             return None
         check = meta.get("check")
         if check is not None and (reason := check(value)) is not None:
-            self.fail(f"{what} {value!r} is not accepted: {reason}", at)
+            self.fail(f"{what} {_shown(value)} is not accepted: {reason}", at)
             return None
         return value
 
@@ -282,6 +333,12 @@ class _Reader:
 def _shape(cls: type[Any]) -> tuple[dict[str, attrs.Attribute[Any]], dict[str, Any]]:
     """A file model's fields and resolved type hints (computed once per class)."""
     return attrs.fields_dict(cls), typing.get_type_hints(cls)
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """``value`` as a Python literal, cut to about ``limit`` characters (with its length)."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else f"{shown[: limit - 5]}...' ({len(value)} characters)"
 
 
 def _kind(value: Any) -> str:
@@ -351,7 +408,8 @@ def _type_schema(hint: Any, meta: Any) -> dict[str, Any]:
     if kind == "literal":
         return {"enum": list(arg)}
     if kind == "list":
-        return {"type": "array", "items": _type_schema(arg, meta)}
+        schema = {"type": "array", "items": _type_schema(arg, meta)}
+        return schema if meta.get("max_items") is None else {**schema, "maxItems": meta["max_items"]}
     if kind == "object":
         return _object_schema(arg)
     if arg is bool:

@@ -37,10 +37,14 @@ def spec(
     check: Callable[[str], str | None] | None = None,
     minimum: int | None = None,
     maximum: int | None = None,
+    max_items: int | None = None,
     **kwargs: Any,
 ) -> Any:
-    """An attrs field that documents itself and names the check its value must pass."""
-    metadata = {"doc": doc, "check": check, "min": minimum, "max": maximum}
+    """An attrs field that documents itself and names the check its value must pass.
+
+    ``minimum`` and ``maximum`` bound a number, ``max_items`` the length of a list.
+    """
+    metadata = {"doc": doc, "check": check, "min": minimum, "max": maximum, "max_items": max_items}
     return attrs.field(metadata=metadata, **kwargs)
 
 
@@ -213,6 +217,8 @@ class AgentTemplate:
     cpus: float | None = None
     user: str | None = None
     docker_socket: bool = False
+    #: it serves every team's jobs (see :mod:`jenkins_docker_sdk.tenancy`), not only its team's
+    shared: bool = False
     dockerfile: Path | None = None
     source: Location | None = attrs.field(default=None, eq=False)
 
@@ -278,6 +284,29 @@ class CloudSettings:
     connector: Connector = "jnlp"
 
 
+Isolation = Literal["all", "credentials"]
+
+
+@attrs.frozen(kw_only=True)
+class Tenancy:
+    """Who owns which repository, and which templates serve every team (farm.yml ``tenancy``).
+
+    Attributes:
+        paths: ``(path, team)``: the repositories at or below ``path`` (relative to the farm
+            root) belong to ``team``; the longest path wins. Elsewhere a repository belongs
+            to the first folder of its path.
+        shared_teams: teams whose every template serves every team's jobs.
+        shared_templates: further templates, by name, that serve every team's jobs.
+        isolation: ``all``: every job runs only on its team's and shared templates;
+            ``credentials``: only the jobs that bind credentials are held to it.
+    """
+
+    paths: tuple[tuple[str, str], ...] = ()
+    shared_teams: tuple[str, ...] = ("platform",)
+    shared_templates: tuple[str, ...] = ()
+    isolation: Isolation = "all"
+
+
 @attrs.frozen(kw_only=True)
 class FarmSettings:
     """Farm-wide settings from farm.yml, with every default applied."""
@@ -291,6 +320,7 @@ class FarmSettings:
     default_timeout_minutes: int = 60
     policy: Path | None = None
     credentials: tuple[Credential, ...] = ()
+    tenancy: Tenancy = Tenancy()
     source: Location | None = attrs.field(default=None, eq=False)
 
 

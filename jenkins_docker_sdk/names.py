@@ -64,6 +64,14 @@ def item_name(value: str) -> str | None:
     )
 
 
+def relative_path(value: str) -> str | None:
+    """A folder below the farm root: item names joined by '/' (no '..', not absolute)."""
+    parts = value.removesuffix("/").split("/")
+    if value and all(item_name(part) is None for part in parts):
+        return None
+    return "a path relative to the farm root, of folder names joined by '/', e.g. vendor/acme"
+
+
 def credential_id(value: str) -> str | None:
     """Credential ids as the credentials plugin accepts them."""
     if _full(_CREDENTIAL_ID, value):
@@ -119,19 +127,50 @@ def branch_name(value: str) -> str | None:
     return "a branch is letters, digits, '_', '.', '/', '+' and '-', with no '..'"
 
 
-_CONTROL_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f]")  # tab allowed
-_CONTROL_MULTI_LINE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline allowed
+#: Characters no generated file can carry faithfully: control characters (C0 but tab and line
+#: feed, DEL, C1), surrogates (a lone one is not text), and Unicode noncharacters (U+FDD0-U+FDEF
+#: and the last two code points of every plane: XML 1.0 excludes U+FFFE and U+FFFF, and
+#: Groovy's lexer reads U+FFFF as the end of its input).
+_UNCARRIED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
+#: Invisible controls that make text read differently from what it is ("Trojan Source"):
+#: bidirectional embeddings, overrides and isolates.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Line breaks beyond the line feed: a one-line value holds none of them.
+_LINE_BREAKS = re.compile("[\n\u2028\u2029]")
+
+
+def uncarried(value: str) -> tuple[int, str] | None:
+    """The first character of ``value`` that no generated file can carry: (index, what it is)."""
+    found = _UNCARRIED.search(value) or _BIDI_CONTROLS.search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        kind = "a lone surrogate, which is not a character"
+    elif 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        kind = "a Unicode noncharacter, which XML and Groovy cannot carry"
+    elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        kind = "an invisible bidirectional control, which makes text read differently from what it is"
+    else:
+        kind = "a control character"
+    return found.start(), f"U+{code:04X} is {kind}"
 
 
 def printable(value: str) -> str | None:
-    """Free text on one line: descriptions of one line, URLs, cron specs, shell steps."""
-    if _CONTROL_ONE_LINE.search(value):
-        return "control characters (including newlines) are not accepted here"
+    """Free text on one line: URLs, paths, cron specs, one-line descriptions."""
+    if (line_break := _LINE_BREAKS.search(value)) is not None:
+        return f"a line break (U+{ord(line_break.group()):04X}) is not accepted in a one-line value"
+    if (found := uncarried(value)) is not None:
+        return f"{found[1]}; accepted: printable characters and tab"
     return None
 
 
 def text(value: str) -> str | None:
-    """Free text that may span lines (descriptions, shell steps)."""
-    if _CONTROL_MULTI_LINE.search(value):
-        return "control characters other than tab and newline are not accepted here"
+    """Free text that may span lines (descriptions, shell steps): tab and line feed allowed."""
+    if (found := uncarried(value)) is not None:
+        return f"{found[1]}; accepted: printable characters, tab and newline"
     return None

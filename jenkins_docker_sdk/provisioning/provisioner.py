@@ -2,8 +2,8 @@
 
 The lifecycle of one agent (each step safe to repeat):
 
-1. choose a template for the label (LabelResolver; DryDock templates only for ``docker``
-   jobs, and only on DryDock hosts);
+1. choose a template for the label (LabelResolver; only the job's team's and the shared
+   templates; DryDock templates only for ``docker`` jobs, and only on DryDock hosts);
 2. reserve a place under the locks of the caps: counted from the engines' own container
    lists (this farm's labels) plus the provisions in flight;
 3. create the Jenkins node (jnlp nodes: read their secret);
@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
+from jenkins_docker_sdk import tenancy
 from jenkins_docker_sdk.clients.docker import (
     ContainerSpec,
     DockerError,
@@ -128,31 +129,56 @@ class SlaveProvisioner:
 
     # --- the public calls ------------------------------------------------------------------
 
-    def choose_template(self, label: str | None, *, docker: bool | None = None) -> AgentTemplate:
-        """The template that serves ``label``: the first match, or with ``docker`` True (a
-        ``docker: true`` job) the first DryDock template, with False the first other one.
+    def choose_template(
+        self, label: str | None, *, team: str | None = None, docker: bool | None = None
+    ) -> AgentTemplate:
+        """The template that serves ``label`` for a job of ``team``: the first match among the
+        templates that may serve that team, or with ``docker`` True (a ``docker: true`` job)
+        the first DryDock template, with False the first other one.
+
+        ``team`` defaults to the one the label asks for (``team=X && ...``, as the farm's job
+        labels do). A job of no known team gets only shared templates, unless the farm's
+        isolation is ``credentials`` (see :mod:`jenkins_docker_sdk.tenancy`).
 
         Raises:
             LabelSyntaxError: the label does not parse.
             LabelResolutionError: no template serves it.
         """
         resolution = self._resolver.resolve(label)
+        asked = tenancy.requested_team(resolution.expression)
+        if team is not None and asked is not None and asked != team:
+            raise LabelResolutionError.at(f"label {label!r} asks for team {asked}, not team {team}")
+        team = team or asked
         matching = [t for t in resolution.all_templates if docker is None or t.docker_socket == docker]
-        if matching:
-            return matching[0]
+        allowed = [t for t in matching if self._may_serve(t, team)]
+        if allowed:
+            return allowed[0]
         shown = "(no label)" if label is None else repr(label)
         kind = "DryDock template (docker: true jobs)" if docker else "agent template"
+        if matching:
+            whose = f"team {team}" if team else "a job of no team"
+            others = ", ".join(f"{t.name} (team {t.team})" for t in matching)
+            raise LabelResolutionError.at(
+                f"no {kind} that may serve {whose} serves label {shown}",
+                hint=f"only templates of other teams match: {others}; a job runs on its own team's and "
+                "the farm's shared templates (give the job's team with team=)",
+            )
         near = self._resolver.nearest(resolution.expression) if resolution.expression else ()
         hint = "templates: " + ", ".join(f"{t.name} [{t.label_string}]" for t in self.templates)
         if near:
             hint = "nearest: " + "; ".join(str(m) for m in near)
         raise LabelResolutionError.at(f"no {kind} serves label {shown}", hint=hint)
 
-    def provision(self, label: str | None, *, docker: bool | None = None) -> Agent:
-        """Start one agent for ``label`` and return it once it is ready.
+    def _may_serve(self, template: AgentTemplate, team: str | None) -> bool:
+        if team is None and self.settings.isolation == "credentials":
+            return True  # a job that binds no credential may run anywhere
+        return tenancy.may_serve(template, team)
 
-        ``docker``: see :meth:`choose_template`. Agents of DryDock templates run only on
-        DryDock hosts and are the only ones that get the Docker socket.
+    def provision(self, label: str | None, *, team: str | None = None, docker: bool | None = None) -> Agent:
+        """Start one agent for ``label`` (a job of ``team``) and return it once it is ready.
+
+        ``team`` and ``docker``: see :meth:`choose_template`. Agents of DryDock templates run
+        only on DryDock hosts and are the only ones that get the Docker socket.
 
         Raises:
             LabelResolutionError: no template serves the label.
@@ -160,7 +186,7 @@ class SlaveProvisioner:
             TemplateSuspendedError: the template is cooling down after repeated failures.
             ProvisioningFailedError: every attempt failed (all were cleaned up).
         """
-        template = self.choose_template(label, docker=docker)
+        template = self.choose_template(label, team=team, docker=docker)
         failures: list[str] = []
         for attempt in range(self.settings.retries + 1):
             slot, host = self._reserve(template)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import attrs
 
-from jenkins_docker_sdk.models import Connector, Farm
+from jenkins_docker_sdk.models import Connector, Farm, Isolation
 
 PullStrategy = Literal["always", "if-missing", "never"]
 PULL_STRATEGIES: tuple[PullStrategy, ...] = ("always", "if-missing", "never")
@@ -59,6 +59,8 @@ class ProvisionerSettings:
         locality: prefer hosts that hold the image (off: load alone decides; for comparison).
         grace: the reaper leaves anything younger than this alone (seconds).
         max_lifetime: the reaper removes agents older than this (seconds).
+        isolation: the farm's tenancy isolation (farm.yml ``tenancy.isolation``): ``all``
+            gives a request of no known team only shared templates; ``credentials`` any.
     """
 
     farm_id: str = attrs.field(validator=_check_farm_id)
@@ -81,11 +83,12 @@ class ProvisionerSettings:
     locality: bool = True
     grace: float = 120.0
     max_lifetime: float = 6 * 3600.0
+    isolation: Isolation = attrs.field(default="all", validator=attrs.validators.in_(("all", "credentials")))
 
     @classmethod
     def for_farm(cls, farm: Farm, **overrides: Any) -> ProvisionerSettings:
         """Settings from ``farm.yml``: the farm id is ``cloud.name``, the cloud cap
-        ``cloud.container_cap``; ``overrides`` win.
+        ``cloud.container_cap``, the isolation ``tenancy.isolation``; ``overrides`` win.
 
         Raises:
             ValueError: a value is not accepted (a farm id with spaces, say).
@@ -93,6 +96,7 @@ class ProvisionerSettings:
         values: dict[str, Any] = {
             "farm_id": farm.settings.cloud.name,
             "cloud_cap": farm.settings.cloud.container_cap,
+            "isolation": farm.settings.tenancy.isolation,
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)

@@ -175,5 +175,5 @@ def test_credential_models_built_in_code_are_checked_too() -> None:
         Credential(id="c", type="string")
     with pytest.raises(ValueError, match="only a global credential can be shared"):
         Credential(id="c", type="string", team="t", shared=True)
-    with pytest.raises(ValueError, match="control characters"):
+    with pytest.raises(ValueError, match="a line break"):
         Credential(id="c", type="string", scope="global", description="a\nb")

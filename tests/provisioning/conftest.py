@@ -42,7 +42,10 @@ SSH_UNLESS_NEVER_READY = (
 
 
 def template(image: str, name: str = "web", **kwargs: Any) -> AgentTemplate:
-    values: dict[str, Any] = {"team": "teamA", "repo": name, "labels": {"linux", name}, "connector": "attach"}
+    """A template of teamA that serves every team (``shared``): tenancy has tests of its own."""
+    values: dict[str, Any] = {
+        "team": "teamA", "repo": name, "labels": {"linux", name}, "connector": "attach", "shared": True,
+    }  # fmt: skip
     values.update(kwargs)
     return AgentTemplate(name=f"teamA-{name}", image=image, **values)
 

@@ -34,7 +34,7 @@ def test_schema_describes_both_files(capsys: pytest.CaptureFixture[str]) -> None
     schemas = json.loads(capsys.readouterr().out)
     farm, manifest = schemas["farm"], schemas["manifest"]
     assert set(farm["properties"]) == {
-        "jenkins", "registry", "cloud", "drydock", "defaults", "validation", "credentials"
+        "jenkins", "registry", "cloud", "drydock", "defaults", "validation", "credentials", "tenancy"
     }  # fmt: skip
     assert set(manifest["properties"]) == {"team", "agent", "jobs", "credentials"}
     declared = manifest["properties"]["credentials"]["items"]
@@ -103,14 +103,20 @@ def test_discovery_defaults(example_farm: Farm) -> None:
     templates = {t.name: t for t in example_farm.templates}
     base = templates["platform-base-agent"]  # a repo with only a Dockerfile
     assert base.image == "registry.example.com/platform/base-agent"
-    assert base.labels == {"linux", "base", "java17"}
+    every_team = {f"team={team}" for team in example_farm.teams}
+    assert base.labels == {"linux", "base", "java17", *every_team}  # platform's templates are shared
     assert (base.connector, base.mode, base.user) == ("jnlp", "exclusive", "jenkins")
-    assert templates["teamA-node-web"].labels == {"node20", "web", "teamA"}  # ENV expanded in LABEL
+    assert templates["teamA-node-web"].labels == {
+        "node20",
+        "web",
+        "teamA",
+        "team=teamA",
+    }  # ENV expanded in LABEL
     assert [t.name for t in example_farm.templates if t.docker_socket] == ["platform-drydock"]
     jobs = {j.full_name: j for j in example_farm.jobs}
-    assert jobs["teamA/web-build"].label == "node20 && teamA && web"  # the agent's labels
+    assert jobs["teamA/web-build"].label == "team=teamA && node20 && teamA && web"  # the agent's labels
     assert jobs["teamA/web-build"].git.branch == "main"  # farm default
-    assert jobs["teamC/pipeline-image"].label == "drydock"
+    assert jobs["teamC/pipeline-image"].label == "team=teamC && drydock"
     assert jobs["teamB/awesome-nightly"].timeout_minutes == 60
     assert example_farm.teams == ("platform", "teamA", "teamB", "teamC", "teamD")
     assert [r.name for r in example_farm.repos if r.manifest is None] == ["base-agent"]

@@ -64,7 +64,7 @@ def test_docker_cloud_yaml_holds_the_intended_templates(example_farm: Farm, rend
     templates = {t["name"]: t for t in cloud["templates"]}
     assert sorted(templates) == sorted(t.name for t in example_farm.templates)
     java = templates["teamB-centos7-java"]
-    assert java["labelString"] == "centos7 java maven teamB"
+    assert java["labelString"] == "centos7 java maven team=teamB teamB"
     assert java["connector"] == {"ssh": {"port": 22, "sshKeyStrategy": {"injectSSHKey": {"user": "jenkins"}}}}
     assert java["dockerTemplateBase"] == {
         "image": "registry.example.com/teamb/centos7-java:2024.06", "memoryLimit": 4096, "cpus": "2"
@@ -103,7 +103,7 @@ def test_report_binds_each_job_to_its_templates(rendered: Path) -> None:
     report = json.loads((rendered / "report.json").read_text())
     jobs = {job["name"]: job for job in report["jobs"]}
     assert jobs["teamB/awesome-build"]["templates"] == ["teamB-centos7-java"]
-    assert jobs["teamC/pipeline-image"] == {"name": "teamC/pipeline-image", "label": "drydock",
+    assert jobs["teamC/pipeline-image"] == {"name": "teamC/pipeline-image", "label": "team=teamC && drydock",
                                             "templates": ["platform-drydock"], "docker": True}  # fmt: skip
     assert report["summary"] == {"teams": 5, "repos": 9, "templates": 7, "jobs": 11}
     assert set(report["files"]) >= {"seed/seed.groovy", "seed/seed.json", "casc/clouds.yaml"}

@@ -146,7 +146,7 @@ def test_unused_and_shadowed_templates_are_info() -> None:
         "agent template 't-b-java' is never used first: every job it matches is served by 't-a-java' first"
     )
     assert unused.message == "agent template 't-c-go' serves no job: no job's label matches it"
-    assert unused.hint == "a job reaches it with label: go1.22"
+    assert unused.hint == "a job of team t reaches it with label: go1.22"
     assert unused.location == Location(Path("t/c-go/Dockerfile"))
 
 
@@ -253,8 +253,8 @@ def test_warnings_reach_farm_warnings_and_report_json(
     loaded = Farm.from_path(farm)
     assert len(loaded.warnings) == 1
     assert (
-        "label 'java' is satisfied by 2 templates (teamX-app, teamX-tools); teamX-app is used first"
-        in (loaded.warnings[0])
+        "label 'team=teamX && java' is satisfied by 2 templates (teamX-app, teamX-tools); "
+        "teamX-app is used first" in (loaded.warnings[0])
     )
     assert main(["render", str(farm), "-o", str(tmp_path / "out")]) == 0
     report = json.loads((tmp_path / "out" / "report.json").read_text())
@@ -276,7 +276,7 @@ def test_jds_labels_prints_the_analysis(capsys: pytest.CaptureFixture[str]) -> N
     assert out[0] == f"{EXAMPLE_FARM}: 11 jobs, 7 agent templates: 0 errors, 0 warnings, 1 info"
     assert out[2] == "info:"
     assert out[3].endswith("agent template 'platform-base-agent' serves no job: no job's label matches it")
-    assert out[4] == "      a job reaches it with label: base && java17 && linux"
+    assert out[4] == "      a job of any team reaches it with label: base && java17 && linux"
 
 
 def test_jds_labels_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -308,7 +308,9 @@ def test_jds_labels_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith(
         "expression: java && teamB\nwinner: teamB-centos7-java (first of 1 matching templates)\n"
     )
-    assert "  - teamB-gradle-tools   normal     [gradle java17 teamB]           lacks java\n" in out
+    assert (
+        "  - teamB-gradle-tools   normal     [gradle java17 teamB team=(5 teams)]       lacks java\n" in out
+    )
     assert main(["labels", str(EXAMPLE_FARM), "--explain", "java && teamB", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["winner"] == "teamB-centos7-java"
 
