@@ -137,10 +137,10 @@ def test_jds_provision_takes_registry_credentials(
         login = {"username": USER, "password": PASSWORD}
         for line in docker_engine.images.push(image, stream=True, decode=True, auth_config=login):
             assert "error" not in line, line
-        assert main(["provision", "locked", *where]) == 2  # no password in the environment
+        assert main(["provision", "locked", "--team", "teamA", *where]) == 2  # no password in the environment
         assert "JDS_REGISTRY_PASSWORD is unset or empty" in capsys.readouterr().err
         monkeypatch.setenv("JDS_REGISTRY_PASSWORD", PASSWORD)
-        assert main(["provision", "locked", *where, "--json"]) == 0
+        assert main(["provision", "locked", "--team", "teamA", *where, "--json"]) == 0
         out, err = capsys.readouterr()
         assert PASSWORD not in out + err
         node = json.loads(out)["node"]
