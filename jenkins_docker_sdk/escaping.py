@@ -87,6 +87,13 @@ def groovy_literal(value: str) -> str:
         for plain, escaped in _GROOVY_COMMON:
             value = value.replace(plain, escaped)
         return "'" + value + "'"
+    if "\uffff" in value:
+        # Groovy turns \uXXXX escapes into characters before it lexes, and its lexer reads
+        # U+FFFF as the end of the input: no spelling of it compiles. Reading refuses it long
+        # before; reaching one here is a bug worth hearing about.
+        raise RenderError(
+            "character U+FFFF cannot be written in Groovy: its lexer reads it as the end of input"
+        )
     return "'" + _GROOVY_UNSAFE.sub(_groovy_escape, value) + "'"
 
 

@@ -9,7 +9,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jenkins_docker_sdk import RenderError, escaping
-from jenkins_docker_sdk.escaping import groovy, groovy_string, xml_text, yaml_value
+from jenkins_docker_sdk.escaping import (
+    GROOVY_LITERAL_LIMIT,
+    groovy,
+    groovy_literal,
+    groovy_string,
+    xml_text,
+    yaml_value,
+)
 from jenkins_docker_sdk.render import make_environment
 
 
@@ -36,6 +43,21 @@ def test_groovy_lists_and_maps() -> None:
     assert groovy(["a", 1, True, None]) == "['a', 1, true, null]"
     assert groovy({"k'": ["v"]}) == "[('k\\''): ['v']]"
     assert groovy({}) == "[:]"
+
+
+def test_groovy_refuses_the_one_character_no_groovy_literal_can_hold() -> None:
+    with pytest.raises(RenderError, match="U\\+FFFF cannot be written in Groovy"):
+        groovy("end\uffff")
+    assert groovy("end\ufffe") == "'end\\ufffe'"  # U+FFFE compiles; reading refuses it for XML
+
+
+def test_long_groovy_strings_are_pieces_of_the_same_text() -> None:
+    value = "é'" * GROOVY_LITERAL_LIMIT
+    written = groovy_string(value)
+    assert written.startswith("[")
+    assert written.endswith("].join('')")
+    assert written.count("', '") == 1  # two pieces of GROOVY_LITERAL_LIMIT code points
+    assert groovy_string(value[:GROOVY_LITERAL_LIMIT]) == groovy_literal(value[:GROOVY_LITERAL_LIMIT])
 
 
 def test_xml_text_escapes_markup_and_refuses_what_xml_cannot_hold() -> None:
