@@ -42,7 +42,7 @@ cloud:
   docker_host: tcp://swarm.example.com:2376
   container_cap: 100
   connector: jnlp
-drydock: {label: drydock}
+drydock: {label: drydock, teams: [team00]}  # team00 owns the DryDock agent's repository
 defaults: {branch: main, timeout_minutes: 60}
 """
 
