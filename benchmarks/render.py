@@ -42,7 +42,7 @@ cloud:
   docker_host: tcp://swarm.example.com:2376
   container_cap: 100
   connector: jnlp
-drydock: {label: drydock}
+drydock: {label: drydock}  # DryDock agents: the platform team's (drydock.teams defaults to platform)
 defaults: {branch: main, timeout_minutes: 60}
 """
 

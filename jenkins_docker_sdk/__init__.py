@@ -27,7 +27,13 @@ from jenkins_docker_sdk.errors import (
 )
 from jenkins_docker_sdk.label_analysis import Finding, LabelReport, analyse_labels
 from jenkins_docker_sdk.label_explain import Explanation, Verdict
-from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, Resolution, parse_label_string
+from jenkins_docker_sdk.labels import (
+    LabelExpression,
+    LabelResolver,
+    Resolution,
+    parse_label_string,
+    write_label_string,
+)
 from jenkins_docker_sdk.models import (
     AgentTemplate,
     CloudSettings,
@@ -140,6 +146,7 @@ __all__ = [
     "reap",
     "render_farm",
     "render_path",
+    "write_label_string",
 ]
 
 

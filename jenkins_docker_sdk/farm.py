@@ -398,7 +398,7 @@ class _RepoReader:
             return set()
         where = Location(info.path, info.label_lines[AGENT_LABELS_KEY])
         try:
-            atoms = parse_label_string(text)
+            atoms = parse_label_string(text, strict=True)
         except LabelSyntaxError as exc:
             self.fail(f"LABEL {AGENT_LABELS_KEY}: {exc}", where)
             return None

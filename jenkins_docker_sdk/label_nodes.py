@@ -14,10 +14,11 @@ configuration). To let jobs resolve to it, add a :class:`StaticNode` for it your
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Collection
 from typing import Any, Protocol
 
-from jenkins_docker_sdk.errors import InputError, LabelSyntaxError
-from jenkins_docker_sdk.label_syntax import parse_label_string
+from jenkins_docker_sdk.errors import InputError
+from jenkins_docker_sdk.label_strings import parse_label_string
 from jenkins_docker_sdk.models import Mode, StaticNode
 
 #: Names under which Jenkins lists its built-in node (display names and URL names, old and new).
@@ -40,21 +41,33 @@ class JenkinsNodesClient(Protocol):
 def read_static_nodes(client: JenkinsNodesClient) -> tuple[StaticNode, ...]:
     """Every agent node of the controller with its labels and mode, in the listed order.
 
+    Label strings are split as Jenkins splits them; a label string that is another node's
+    name is that one label, as in Jenkins (every node's name is a label atom it holds).
+
     Raises:
-        InputError: a node's ``config.xml`` is not XML, or has an unknown mode or a
-            label string that does not parse; the node is named.
+        InputError: a node's ``config.xml`` is not XML, or has an unknown mode; the node
+            is named.
     """
-    nodes = []
-    for entry in client.get_nodes():
-        name = str(entry["name"])
-        if name in BUILT_IN_NODE_NAMES:
-            continue
-        nodes.append(node_from_config(name, client.get_node_config(name), offline=bool(entry.get("offline"))))
-    return tuple(nodes)
+    entries = [entry for entry in client.get_nodes() if str(entry["name"]) not in BUILT_IN_NODE_NAMES]
+    names = frozenset(str(entry["name"]) for entry in entries)
+    return tuple(
+        node_from_config(
+            str(entry["name"]),
+            client.get_node_config(str(entry["name"])),
+            offline=bool(entry.get("offline")),
+            known_atoms=names,
+        )
+        for entry in entries
+    )
 
 
-def node_from_config(name: str, config_xml: str, *, offline: bool = False) -> StaticNode:
+def node_from_config(
+    name: str, config_xml: str, *, offline: bool = False, known_atoms: Collection[str] = frozenset()
+) -> StaticNode:
     """A :class:`StaticNode` from a node's ``config.xml`` (``<name>``, ``<label>``, ``<mode>``).
+
+    ``<label>`` is split as Jenkins' ``Label.parse`` splits it (see
+    :func:`~jenkins_docker_sdk.label_strings.parse_label_string` for ``known_atoms``).
 
     Raises:
         InputError: as for :func:`read_static_nodes`.
@@ -71,8 +84,5 @@ def node_from_config(name: str, config_xml: str, *, offline: bool = False) -> St
             f"node {name!r}: unknown <mode> {mode_text!r} in config.xml",
             hint="accepted: " + ", ".join(_MODES),
         )
-    try:
-        labels = parse_label_string(root.findtext("label") or "")
-    except LabelSyntaxError as exc:
-        raise InputError.at(f"node {name!r}: <label> in config.xml: {exc}") from None
+    labels = parse_label_string(root.findtext("label") or "", known_atoms=known_atoms)
     return StaticNode(node_name, labels, mode, offline)

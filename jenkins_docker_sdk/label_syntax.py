@@ -52,8 +52,9 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _OPERATORS = ("&&", "||", "->", "<->", "!")
-_NOT_ATOMS = frozenset({*_OPERATORS, "(", ")", ""})  # "" ends the token list
 _BAD_TOKENS = frozenset("&|<>'\"")  # single characters that start no token
+_NOT_ATOMS = frozenset({*_OPERATORS, "(", ")", "", *_BAD_TOKENS})  # "" ends the token list
+_ACCEPTED_ESCAPES = "accepted: \\b \\t \\n \\f \\r \\\" \\' \\\\"
 _BAD_HINTS = {
     "&": "use '&&'",
     "|": "use '||'",
@@ -272,6 +273,12 @@ class _Parser:
 
     Tokens are kept as their text (an operator is its own text, an atom is anything else,
     ``""`` ends the list); their positions are only worked out when there is an error.
+
+    The first error is the one Jenkins reports. Its lexer runs as its parser asks for tokens,
+    and on a syntax error ANTLR's error strategy looks one token further (``singleTokenDeletion``)
+    before reporting it: so a character no token starts with (``self.bad``) is reported
+    instead of a grammar error at the token before it or at it, and after a grammar error
+    further left. Tokens after the bad one are never read.
     """
 
     def __init__(self, text: str) -> None:
@@ -279,7 +286,11 @@ class _Parser:
         self.tokens: list[str] = _TOKEN.findall(text)
         self.index = 0
         self._positions: list[int] | None = None
-        self._check_tokens()
+        self.bad: int | None = None
+        if not _BAD_TOKENS.isdisjoint(self.tokens):
+            self.bad = next(i for i, t in enumerate(self.tokens) if t in _BAD_TOKENS)
+            del self.tokens[self.bad + 1 :]
+        self._check_limits()
         self.tokens.append("")
 
     def fail(self, position: int, message: str) -> LabelSyntaxError:
@@ -291,10 +302,8 @@ class _Parser:
             self._positions = [match.start(1) for match in _TOKEN.finditer(self.text)]
         return self._positions[index] if index < len(self._positions) else len(self.text)
 
-    def _check_tokens(self) -> None:
+    def _check_limits(self) -> None:
         tokens = self.tokens
-        if not _BAD_TOKENS.isdisjoint(tokens):
-            raise self._bad(self.position(next(i for i, t in enumerate(tokens) if t in _BAD_TOKENS)))
         if sum(map(tokens.count, _OPERATORS)) > MAX_OPERATORS:
             seen = 0
             for i, token in enumerate(tokens):
@@ -310,8 +319,13 @@ class _Parser:
                 if depth > MAX_NESTING:
                     raise self.fail(self.position(i), f"more than {MAX_NESTING} levels of parentheses")
 
-    def _bad(self, position: int) -> LabelSyntaxError:
-        """The error for a character no token can start with."""
+    def _bad(self, index: int) -> LabelSyntaxError:
+        """The error for the character no token can start with, where Jenkins' lexer reports it.
+
+        ANTLR reports a token it cannot read at the token's start: a bad quoted label at its
+        opening quote, whatever inside it is wrong (the message says what and where).
+        """
+        position = self.position(index)
         ch = self.text[position]
         if ch != '"':
             hint = _BAD_HINTS.get(ch)
@@ -322,10 +336,17 @@ class _Parser:
             if ch == '"':
                 break
             if ch in "\r\n":
-                return self.fail(i, "line break inside a quoted label")
+                return self.fail(position, f"line break (column {i + 1}) in the quoted label that starts")
             if ch == "\\":
-                if self.text[i + 1 : i + 2] not in _STRING_ESCAPES:
-                    return self.fail(i, "unknown escape; accepted: \\b \\t \\n \\f \\r \\\" \\' \\\\")
+                escape = self.text[i : i + 2]
+                if escape == "\\":
+                    break
+                if escape[1] not in _STRING_ESCAPES:
+                    return self.fail(
+                        position,
+                        f"unknown escape {escape} (column {i + 1}; {_ACCEPTED_ESCAPES}) "
+                        "in the quoted label that starts",
+                    )
                 i += 1
             i += 1
         return self.fail(position, "unterminated quoted label")
@@ -339,6 +360,14 @@ class _Parser:
         return self.fail(self.position(self.index), f"unexpected {found}; expected {wanted}")
 
     def parse(self) -> LabelExpression:
+        try:
+            return self._expression()
+        except LabelSyntaxError:
+            if self.bad is not None and self.index + 1 >= self.bad:
+                raise self._bad(self.bad) from None
+            raise
+
+    def _expression(self) -> LabelExpression:
         if not self.tokens[0]:
             raise self.fail(len(self.text), "empty label expression; expected a label")
         expression = self.term_iff()
@@ -402,43 +431,6 @@ class _Parser:
         raise self.unexpected(("ATOM", "(", "!"))
 
 
-def parse_label_string(text: str) -> frozenset[str]:
-    """Parse a node or template label string: whitespace-separated, double quotes group.
-
-    Raises:
-        LabelSyntaxError: an unterminated quote or an unknown escape.
-    """
-    labels: set[str] = set()
-    current: list[str] = []
-    quoted = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == '"':
-            quoted = not quoted
-            i += 1
-            continue
-        if quoted and ch == "\\":
-            escaped = text[i + 1 : i + 2]
-            if escaped not in _STRING_ESCAPES:
-                raise LabelSyntaxError(text, i, "unknown escape in a quoted label")
-            current.append(_STRING_ESCAPES[escaped])
-            i += 2
-            continue
-        if not quoted and ch in " \t\r\n":
-            if current:
-                labels.add("".join(current))
-                current = []
-        else:
-            current.append(ch)
-        i += 1
-    if quoted:
-        raise LabelSyntaxError(text, text.rfind('"'), "unterminated quoted label")
-    if current:
-        labels.add("".join(current))
-    return frozenset(labels)
-
-
 __all__ = [
     "MAX_NESTING",
     "MAX_OPERATORS",
@@ -449,6 +441,5 @@ __all__ = [
     "LabelExpression",
     "Not",
     "Or",
-    "parse_label_string",
     "quote_atom",
 ]

@@ -26,6 +26,7 @@ import attrs
 from jenkins_docker_sdk import label_explain
 from jenkins_docker_sdk.label_explain import ChangeFinder, Explanation, describe_change
 from jenkins_docker_sdk.label_nodes import JenkinsNodesClient, read_static_nodes
+from jenkins_docker_sdk.label_strings import parse_label_string, write_label_string
 from jenkins_docker_sdk.label_syntax import (
     MAX_NESTING,
     MAX_OPERATORS,
@@ -36,7 +37,6 @@ from jenkins_docker_sdk.label_syntax import (
     LabelExpression,
     Not,
     Or,
-    parse_label_string,
     quote_atom,
 )
 from jenkins_docker_sdk.models import AgentTemplate, StaticNode
@@ -58,6 +58,7 @@ __all__ = [
     "instance_cap_reached",
     "parse_label_string",
     "quote_atom",
+    "write_label_string",
 ]
 
 #: Called with a template: True when it is at capacity (resolve() then skips it).

@@ -15,6 +15,7 @@ import attrs
 
 from jenkins_docker_sdk import names
 from jenkins_docker_sdk.errors import Location
+from jenkins_docker_sdk.label_strings import write_label_string
 
 Connector = Literal["jnlp", "ssh", "attach"]
 Mode = Literal["exclusive", "normal"]
@@ -224,8 +225,8 @@ class AgentTemplate:
 
     @property
     def label_string(self) -> str:
-        """The labels as Jenkins' space-separated label string, sorted."""
-        return " ".join(sorted(self.labels))
+        """The labels as a Jenkins label string, sorted, that Jenkins reads back as ``labels``."""
+        return write_label_string(self.labels)
 
 
 @attrs.frozen

@@ -140,7 +140,7 @@ class Router:
             call.root,
             self._depth(call),
             use_crumbs=self.security.crumbs,
-            use_security=self.security.enabled,
+            use_security=True,  # Jenkins.isUseSecurity: there is always a security realm here
         )
         return self._api(call, data, ["api", "json"])
 

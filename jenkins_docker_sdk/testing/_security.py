@@ -16,6 +16,7 @@ from jenkins_docker_sdk.testing._http import Request, header_value, html_page
 ANONYMOUS = "anonymous"
 CRUMB_FIELD = "Jenkins-Crumb"
 _SALT = b"mock-jenkins-crumb-salt"
+_RESERVED_USER_IDS = frozenset({"anonymous", "system", "unknown"})  # User.ILLEGAL_PERSISTED_USERNAMES
 
 
 @attrs.frozen
@@ -80,11 +81,18 @@ PERMISSIONS: dict[str, Permission] = {
 
 @attrs.define(kw_only=True)
 class Security:
-    """Who may do what. Without users, security is off: every request is anonymous and allowed.
+    """Who may do what, as a controller with a security realm answers.
 
-    With users, a request authenticates with HTTP basic auth (user and API token, or user and
-    password); a wrong one gets 401, a missing one is anonymous, which may read only when
-    ``anonymous_read``. Authenticated users hold every permission except those denied.
+    With users (Jenkins' own user database holding those accounts), a request authenticates
+    with HTTP basic auth (user and API token, or user and password); a wrong one gets 401, a
+    missing one is anonymous, which may read only when ``anonymous_read``.
+
+    Without users the controller is open: every user name exists and the secret sent is its
+    API token (so a POST needs no crumb), and authorization is "Anyone can do anything"
+    (``AuthorizationStrategy.Unsecured``): anonymous requests may do everything too. Each
+    answer is the one a controller on which that account is valid gives.
+
+    Authenticated users hold every permission except those denied.
     """
 
     tokens: dict[str, str] = attrs.field(factory=dict, repr=False)
@@ -95,6 +103,7 @@ class Security:
 
     @property
     def enabled(self) -> bool:
+        """Whether users were configured (else the controller is open, see the class)."""
         return bool(self.tokens or self.passwords)
 
     def authenticate(self, request: Request) -> tuple[str, bool]:
@@ -103,7 +112,7 @@ class Security:
         Follows ``BasicHeaderProcessor``: a bad basic header is answered with 401 at once.
         """
         header = request.headers.get("authorization", "")
-        if not self.enabled or not header.lower().startswith("basic "):
+        if not header.lower().startswith("basic "):
             return ANONYMOUS, False
         try:
             decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
@@ -112,6 +121,9 @@ class Security:
         user, colon, secret = decoded.partition(":")
         if not colon:
             raise _unauthorized("Malformed HTTP basic Authorization header")
+        if not self.enabled and _may_exist(user):
+            # Open controller: BasicHeaderApiTokenAuthenticator accepts the user's API token.
+            return user, True
         if user in self.tokens and hmac.compare_digest(self.tokens[user], secret):
             return user, True
         if user in self.passwords and hmac.compare_digest(self.passwords[user], secret):
@@ -154,6 +166,11 @@ class Security:
         if not self.enabled or user != ANONYMOUS:
             return True
         return self.anonymous_read and title in ("Overall/Read", "Job/Read")
+
+
+def _may_exist(user: str) -> bool:
+    """``User.isIdOrFullnameAllowed``: no account is blank or named anonymous, SYSTEM or unknown."""
+    return bool(user.strip()) and user.strip().lower() not in _RESERVED_USER_IDS
 
 
 def _unauthorized(message: str) -> HttpFailure:

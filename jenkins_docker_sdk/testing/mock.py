@@ -62,8 +62,10 @@ class MockJenkins:
 
     Args:
         base_url: the controller's URL; in ``responses`` mode every request below it is answered.
-        users: user name -> API token. Without users, security is off (everyone is anonymous
-            and may do everything); with users, requests authenticate with basic auth.
+        users: user name -> API token; with users, requests authenticate with basic auth and a
+            wrong secret is 401. Without users the controller is open: any user name with any
+            secret logs in as that user (an API token: no crumb needed), and everyone,
+            anonymous included, may do everything (see docs/testing.md).
         anonymous_read: with users, whether anonymous requests may read (Overall/Read).
         crumbs: whether CSRF protection is on (POSTs need a crumb unless they use an API token).
         version: what the ``X-Jenkins`` header reports.

@@ -24,6 +24,7 @@ _PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----\s*([A-
 _AWS_KEY = re.compile(rb"(?<![A-Z0-9])AKIA[A-Z0-9]{16}(?![A-Z0-9])")
 _URL_CREDENTIALS = re.compile(rb"[a-zA-Z][a-zA-Z0-9+.-]*://([^\s/:@'\"<>]+):([^\s/@'\"<>]+)@[^\s/'\"<>]+")
 _MAVEN_PASSWORD = re.compile(rb"<password>\s*([^<\s][^<]*?)\s*</password>")
+_XML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)  # Maven's stock settings.xml has examples in them
 _NPM_TOKEN = re.compile(rb"_authToken\s*=\s*(\S+)")
 _PLACEHOLDER = re.compile(r"^(\$\{.*\}|\$[A-Z_]+|<.*>|\*+|x+|password|pass|changeme)$", re.IGNORECASE)
 
@@ -95,7 +96,7 @@ def find_secrets(path: str, data: bytes, kind: str | None) -> Iterator[Hit]:
             Hit(path, "a Docker registry auth in .docker/config.json", auth) for auth in _docker_auths(data)
         )
     if kind == "a Maven password":
-        for match in _MAVEN_PASSWORD.finditer(data):
+        for match in _MAVEN_PASSWORD.finditer(_XML_COMMENT.sub(b"", data)):
             if _real(secret := _text(match.group(1))):
                 yield Hit(path, "a Maven <password> in settings.xml", secret)
     if kind == "an npm token":

@@ -43,14 +43,42 @@ def test_anonymous_requests_are_asked_to_log_in_unless_anonymous_may_read() -> N
         assert set(mock.jobs) == {"web"}
 
 
-def test_without_users_security_is_off() -> None:
+def test_without_users_any_credentials_log_in_as_that_user_who_may_do_anything() -> None:
+    with MockJenkins(URL) as mock:
+        bob = jenkins.Jenkins(URL, username="bob", password="any-token-at-all")
+        assert bob.get_whoami()["id"] == "bob"  # not a 403 "Authentication required"
+        assert requests.get(f"{URL}/whoAmI/api/json", auth=("bob", "x")).json()["name"] == "bob"
+        bob.create_job("web", jenkins.EMPTY_CONFIG_XML)
+        # as with a valid API token: a POST needs no crumb
+        xml = {"data": jenkins.EMPTY_CONFIG_XML, "headers": {"Content-Type": "text/xml"}}
+        assert requests.post(f"{URL}/createItem?name=api", auth=("bob", "x"), **xml).status_code == 200
+        assert requests.post(f"{URL}/createItem?name=anon", **xml).status_code == 403  # no crumb
+        assert set(mock.jobs) == {"web", "api"}
+        assert bob.get_info()["useSecurity"] is True
+
+
+def test_without_users_requests_without_credentials_are_anonymous_and_may_do_anything() -> None:
     with MockJenkins(URL) as mock:
         server = jenkins.Jenkins(URL)
         server.create_job("web", jenkins.EMPTY_CONFIG_XML)
         assert set(mock.jobs) == {"web"}
-        assert server.get_info()["useSecurity"] is False
+        assert requests.get(f"{URL}/whoAmI/api/json").json()["anonymous"] is True
         with pytest.raises(jenkins.JenkinsException, match=r"\[403\]"):  # /me needs a logged-in user
             server.get_whoami()
+        mock.deny("Job/Create", user="bob")  # deny still applies, per user
+        with pytest.raises(jenkins.JenkinsException, match=r"\[403\]"):
+            jenkins.Jenkins(URL, username="bob", password="t").create_job("x", jenkins.EMPTY_CONFIG_XML)
+
+
+def test_without_users_a_malformed_header_or_a_reserved_name_is_still_a_401() -> None:
+    with MockJenkins(URL):
+        response = requests.get(f"{URL}/api/json", headers={"Authorization": "Basic bm8tY29sb24="})
+        assert response.status_code == 401
+        assert "Malformed HTTP basic Authorization header" in response.text
+        for reserved in ("", " ", "anonymous", "SYSTEM", "Unknown"):  # names no account can have
+            response = requests.get(f"{URL}/api/json", auth=(reserved, "x"))
+            assert response.status_code == 401
+            assert f"Invalid password/token for user: {reserved}" in response.text
 
 
 def test_whoami_names_the_user() -> None:

@@ -28,7 +28,7 @@ from jenkins_docker_sdk.provisioning import (
 )
 from jenkins_docker_sdk.provisioning.ownership import FARM
 from jenkins_docker_sdk.testing import MockJenkinsServer
-from tests.support.docker_harness import Harness
+from tests.support.docker_harness import Harness, wait_until
 
 #: A jnlp agent stand-in: waits for its secret file like the real command, then idles.
 JNLP_STAND_IN = ("sh", "-c", "while [ ! -s {secret_file} ]; do sleep 0.05; done; exec sleep 3600")
@@ -141,6 +141,37 @@ def swarm_backend(docker_harness: Harness, endpoints: dict[str, str]) -> Iterato
     backend = SwarmBackend(manager=DockerEngine(url=docker_harness.docker_host), endpoints=endpoints)
     yield backend
     backend.close()
+
+
+@pytest.fixture
+def plain_swarm(
+    docker_engine: docker.DockerClient, endpoints: dict[str, str], swarm_backend: SwarmBackend
+) -> Iterator[None]:
+    """Every node Ready, active and without a ``drydock`` label for the test; specs restored after.
+
+    For tests whose placement depends on which nodes take agents: a node drained or labelled
+    by a demo, a test that was killed or a person is made plain again, then put back as found.
+    """
+    nodes = [docker_engine.nodes.get(node_id) for node_id in endpoints]
+    saved = {node.id: node.attrs["Spec"] for node in nodes}
+    for node in nodes:
+        spec = node.attrs["Spec"]
+        labels = {k: v for k, v in spec.get("Labels", {}).items() if k != "drydock"}
+        if spec.get("Availability") != "active" or labels != spec.get("Labels", {}):
+            node.update({**spec, "Availability": "active", "Labels": labels})
+
+    def plain() -> bool | None:
+        hosts = swarm_backend.hosts()
+        return (
+            True if {h.name for h in hosts} == set(endpoints) and not any(h.drydock for h in hosts) else None
+        )
+
+    wait_until(plain, "every Swarm node Ready, active and not a DryDock host")
+    yield
+    for node in nodes:
+        node.reload()
+        if node.attrs["Spec"] != saved[node.id]:
+            node.update(saved[node.id])
 
 
 def provision_in_background(

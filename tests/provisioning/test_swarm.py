@@ -17,6 +17,7 @@ from tests.support.docker_harness import Harness
 pytestmark = pytest.mark.docker
 
 
+@pytest.mark.usefixtures("plain_swarm")
 def test_swarm_nodes_are_the_hosts(swarm_backend: SwarmBackend, endpoints: dict[str, str]) -> None:
     hosts = swarm_backend.hosts()
     assert {h.name for h in hosts} == set(endpoints)
@@ -24,6 +25,7 @@ def test_swarm_nodes_are_the_hosts(swarm_backend: SwarmBackend, endpoints: dict[
     assert not any(h.drydock for h in hosts)  # no node is labelled drydock=true
 
 
+@pytest.mark.usefixtures("plain_swarm")
 def test_agents_go_where_the_image_is_then_to_the_least_loaded_node(
     farmhand: Farmhand,
     docker_harness: Harness,
@@ -66,7 +68,9 @@ def test_agents_go_where_the_image_is_then_to_the_least_loaded_node(
 
 
 @pytest.fixture
-def drydock_node(docker_engine: docker.DockerClient, endpoints: dict[str, str]) -> Iterator[str]:
+def drydock_node(
+    docker_engine: docker.DockerClient, endpoints: dict[str, str], plain_swarm: None
+) -> Iterator[str]:
     """The last worker labelled drydock=true for the test (the label removed afterwards)."""
     node_id = sorted(endpoints.items(), key=lambda item: item[1])[-1][0]
     node = docker_engine.nodes.get(node_id)

@@ -1,6 +1,12 @@
 """A Swarm worker's dockerd (the harness's own node) is killed mid-provision and restarted:
 the agent moves to another node within the retry budget, and once the worker is back the
-reaper removes the failed attempt's container. Nothing is leaked."""
+reaper removes the failed attempt's container. Nothing is leaked.
+
+The test sets up the Swarm state it relies on instead of assuming it: every node Ready and
+active with no ``drydock`` label (restored afterwards), and the agent image held by the
+victim alone, so that placement (image locality, then load, then node id, which is random
+per Swarm) must pick the victim first whatever the harness ran before (scripts/demo, a
+previous run, a test that was killed)."""
 
 from __future__ import annotations
 
@@ -47,8 +53,18 @@ def holds(hosts: Sequence[DockerHost], name: str) -> bool | None:
     return True if name in {host.name for host in hosts} else None
 
 
+def holds_image(url: str, image: str) -> bool:
+    engine = DockerEngine(url=url)
+    try:
+        return engine.image_digests(image) is not None
+    finally:
+        engine.close()
+
+
 @pytest.fixture
-def victim(docker_harness: Harness, swarm_backend: SwarmBackend) -> Iterator[tuple[str, str]]:
+def victim(
+    docker_harness: Harness, swarm_backend: SwarmBackend, plain_swarm: None
+) -> Iterator[tuple[str, str]]:
     """(node id, engine URL) of the last worker; restarted at the end whatever happened."""
     node_id, url = sorted(swarm_backend.endpoints.items(), key=lambda item: item[1])[-1]
     yield node_id, url
@@ -69,6 +85,9 @@ def test_a_swarm_workers_dockerd_killed_mid_provision_and_restarted(
     image = f"{docker_harness.registry}/jds-test/crash-{farmhand.farm_id}:1"
     docker_engine.images.get(docker_harness.busybox_image).tag(image)
     docker_engine.images.push(image)  # what the other nodes pull: a ready agent
+    docker_engine.images.remove(image)  # only the victim holds it: placement must pick it first
+    for url in set(swarm_backend.endpoints.values()) - {victim_url}:
+        assert not holds_image(url, image), f"{url} holds {image} before the test"
     worker = docker.DockerClient(base_url=victim_url, version="1.41")
     try:  # the victim's own copy, found there by placement first, never gets ready
         worker.images.pull(image)

@@ -64,7 +64,7 @@ def test_docker_cloud_yaml_holds_the_intended_templates(example_farm: Farm, rend
     templates = {t["name"]: t for t in cloud["templates"]}
     assert sorted(templates) == sorted(t.name for t in example_farm.templates)
     java = templates["teamB-centos7-java"]
-    assert java["labelString"] == "centos7 java maven team=teamB teamB"
+    assert java["labelString"] == "centos7 debian12 java maven team=teamB teamB"
     assert java["connector"] == {"ssh": {"port": 22, "sshKeyStrategy": {"injectSSHKey": {"user": "jenkins"}}}}
     assert java["dockerTemplateBase"] == {
         "image": "registry.example.com/teamb/centos7-java:2024.06", "memoryLimit": 4096, "cpus": "2"

@@ -187,6 +187,23 @@ def test_placeholders_and_unrelated_files_are_not_secrets() -> None:
     assert scan_file("/usr/share/doc/x/README", len(readme), io.BytesIO(readme).read) == []
 
 
+def test_commented_out_examples_in_maven_settings_are_not_secrets() -> None:
+    # Apache Maven's own conf/settings.xml (in the official maven images) shows its <server>
+    # and <proxy> entries in XML comments; Maven ignores them, and so does the gate
+    settings = b"""<settings>
+  <proxies>
+    <!--
+    <proxy><username>proxyuser</username><password>proxypass</password></proxy>
+    -->
+  </proxies>
+  <!-- <server><id>deploymentRepo</id><password>repopwd</password></server> -->
+  <servers><server><id>real</id><password>hunter22</password></server></servers>
+</settings>
+"""
+    hits = scan_file("/usr/share/maven/conf/settings.xml", len(settings), io.BytesIO(settings).read)
+    assert [hit.secret for hit in hits] == ["hunter22"]
+
+
 def test_setuid_in_the_final_view_only_and_the_allow_list() -> None:
     layers = [
         [("bin/su", b"su", 0o4755), ("bin/gone", b"g", 0o2755), ("bin/ok", b"ok", 0o755)],

@@ -309,7 +309,8 @@ def test_jds_labels_explain(capsys: pytest.CaptureFixture[str]) -> None:
         "expression: java && teamB\nwinner: teamB-centos7-java (first of 1 matching templates)\n"
     )
     assert (
-        "  - teamB-gradle-tools   normal     [gradle java17 teamB team=(5 teams)]       lacks java\n" in out
+        "  - teamB-gradle-tools   normal     [gradle java17 teamB team=(5 teams)]            lacks java\n"
+        in out
     )
     assert main(["labels", str(EXAMPLE_FARM), "--explain", "java && teamB", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["winner"] == "teamB-centos7-java"

@@ -3,7 +3,8 @@
 Derived from Jenkins core's grammar (``core/src/main/antlr4/hudson/model/labels/
 LabelExpressionLexer.g4`` and ``LabelExpressionParser.g4``) and the cases of its
 ``LabelExpressionTest.java`` (marked "Jenkins test"). Positions are 0-based, as in the
-``line 1:N`` of Jenkins' messages.
+``line 1:N`` of Jenkins' messages; every position below is the one Jenkins' ANTLR lexer and
+parser (built from those grammar files) reported for the same text.
 """
 
 from __future__ import annotations
@@ -182,14 +183,31 @@ INVALID: list[tuple[str, int]] = [
     ("a<-->b", 1),
     ("'a'", 0),
     ("a'b", 1),
-    # string literals: Jenkins reports a bad literal at its opening quote; for an unknown
-    # escape or a line break we point at the offending character instead
+    # string literals: ANTLR reports a literal it cannot read at its opening quote, whatever
+    # is wrong inside (an unknown escape, a line break, no closing quote)
     ('"abc', 0),
     ('a && "b', 5),
-    ('"a\\qb"', 2),
-    ('"a\\', 2),
-    ('"a\nb"', 2),
-    ('"a\rb"', 2),
+    ('"a\\qb"', 0),
+    ('x && "a\\qb"', 5),
+    ('"\\u0041"', 0),
+    ('"a\\', 0),
+    ('"a\nb"', 0),
+    ('"a\rb"', 0),
+    ('"ok" && "a\\q" && "b', 8),
+    # Jenkins lexes as it parses and looks one token past a grammar error before reporting
+    # it: a bad token right after the error (or at it) is reported instead, one further on not
+    ('a b "x\\q"', 4),
+    ("a b &", 4),
+    ('a b c "x\\q"', 2),
+    ('a b c "d', 2),
+    ("a b c &", 2),
+    ('"x\\q" b', 0),
+    ('a && "b" "c\\q"', 9),
+    ('(a "b\\q"', 3),
+    ('a && ( && "b\\q"', 10),
+    ('!!"a\\q"', 2),
+    ('a -> b -> "c\\q"', 10),
+    ('a -> b -> c "d\\q"', 7),
     ('"a""b"', 3),
     ('"a"b', 3),
     ('a"b"', 1),

@@ -254,11 +254,27 @@ def test_from_jenkins_reads_static_nodes_and_skips_the_built_in_node() -> None:
     assert resolver.resolve(None).nodes == (resolver.nodes[2],)
 
 
+def test_from_jenkins_reads_label_strings_as_jenkins_does() -> None:
+    client = FakeJenkins(
+        [
+            {"name": "mac 1", "offline": False},
+            {"name": "odd", "offline": False},
+            {"name": "other", "offline": False},
+        ],
+        {
+            "mac 1": _config("mac 1", "'apple silicon' xcode\\ 15", None),
+            "odd": _config("odd", 'a "b', None),  # a quote left open runs to the end
+            "other": _config("other", "mac 1", None),  # another node's name: one label
+        },
+    )
+    nodes = LabelResolver.from_jenkins(client).nodes
+    assert [node.labels for node in nodes] == [{"apple silicon", "xcode 15"}, {"a", "b"}, {"mac 1"}]
+
+
 @pytest.mark.parametrize(
     ("config", "says"),
     [
         ("<slave><mode>SOMETIMES</mode></slave>", "unknown <mode> 'SOMETIMES'"),
-        ('<slave><label>a "b</label></slave>', "unterminated quoted label"),
         ("<slave><label>a</slave>", "not well-formed XML"),
     ],
 )

@@ -85,8 +85,26 @@ def test_matching_is_case_sensitive_and_boolean() -> None:
 
 def test_label_strings_split_on_whitespace_and_honour_quotes() -> None:
     assert parse_label_string(' java  "two words"\tlinux\n') == {"java", "two words", "linux"}
+    assert parse_label_string('java "open') == {"java", "open"}  # as Jenkins reads it
     with pytest.raises(LabelSyntaxError):
-        parse_label_string('java "open')
+        parse_label_string('java "open', strict=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('a && "lin\\qux"', "unknown escape \\q (column 10; accepted: "),
+        ('"a\nb"', "line break (column 3) in the quoted label that starts at column 1"),
+        ('"a\\', "unterminated quoted label at column 1"),
+    ],
+)
+def test_a_bad_quoted_label_is_reported_at_its_quote_and_says_what_is_wrong_inside(
+    text: str, says: str
+) -> None:
+    with pytest.raises(LabelSyntaxError) as caught:
+        LabelExpression.parse(text)
+    assert caught.value.position == text.index('"')
+    assert says in str(caught.value)
 
 
 def _template(name: str, labels: set[str], mode: str = "exclusive") -> AgentTemplate:
