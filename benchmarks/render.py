@@ -649,12 +649,16 @@ def _big(args: argparse.Namespace, work: Path, outputs: Path) -> dict[str, objec
                          "skipped_sizes": skipped}  # fmt: skip
             break
         n_files = list_files(out, work / "listing.json")
+        seed = check_seed(out, n_jobs)
+        if seed is not None:
+            say(args, f"  seed: {seed['jobs']} jobs created by the seed run on the Job DSL stubs "
+                      f"(compiled to classes and run in {seed['seconds']:.1f} s)")  # fmt: skip
         floor = run(floor_cmd(work / "listing.json", outputs / f"floor-{n_jobs}"), work / "stderr.log")
         say(args, f"  creating the same {n_files} files alone: wall {floor.wall:.2f} s  "
                   f"cpu {floor.cpu:.2f} s")  # fmt: skip
         points.append({"jobs": n_jobs, "repos": len(repos), "wall": sample.wall, "cpu": sample.cpu,
                        "maxrss_mib": sample.maxrss_mib, "files": n_files, "floor_wall": floor.wall,
-                       "floor_cpu": floor.cpu})  # fmt: skip
+                       "floor_cpu": floor.cpu, "seed": seed})  # fmt: skip
         shutil.rmtree(outputs / f"floor-{n_jobs}", ignore_errors=True)
         shutil.rmtree(farm, ignore_errors=True)  # keep the disk footprint of the largest size only
         shutil.rmtree(out, ignore_errors=True)
@@ -673,6 +677,33 @@ def _big(args: argparse.Namespace, work: Path, outputs: Path) -> dict[str, objec
         "target_wall_s": 30.0,
         "within_target": timed_out is None and bool(points) and points[-1]["wall"] < 30.0,
     }
+
+
+def check_seed(out: Path, n_jobs: int) -> dict[str, float] | None:
+    """Compile the render's Job DSL seed to classes with Groovy 2.4 and run it on the stubs the
+    tests use (tests/support): the jobs it creates. None when Groovy is not installed."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    try:
+        from tests.support.groovy import GroovyChecker, find_groovy
+    finally:
+        sys.path.pop(0)
+    launcher = find_groovy()
+    if launcher is None:
+        return None
+    seed = out / "seed" / "seed.groovy"
+    checker = GroovyChecker(launcher)
+    try:
+        started = time.perf_counter()
+        result = checker.compile(seed, "seed", run=True, binding={"__FILE__": str(seed)}, summary=True)
+        seconds = time.perf_counter() - started
+    finally:
+        checker.close()
+    if not result["ok"]:
+        raise SystemExit(f"the seed of {n_jobs} jobs does not compile or run: {result['errors']}")
+    created = result["result"]["counts"].get("pipelineJob", 0)
+    if created != n_jobs:
+        raise SystemExit(f"the seed of {n_jobs} jobs created {created}")
+    return {"jobs": created, "folders": result["result"]["counts"].get("folder", 0), "seconds": seconds}
 
 
 def _fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
@@ -694,6 +725,11 @@ def print_big(result: dict[str, object]) -> None:
               f"{p['maxrss_mib']:>7.0f} MiB{per_job:>6.1f} KiB"
               f"{p['files']:>9}{p['floor_wall']:>11.2f}s")  # fmt: skip
     print("(disk alone: a process that only creates the same files, same paths and sizes)")
+    for p in points:
+        seed = p.get("seed")
+        if seed:
+            print(f"seed of {p['jobs']} jobs: compiled to classes (Groovy 2.4), run on the Job DSL stubs: "
+                  f"{seed['jobs']} jobs, {seed['folders']} folders, {seed['seconds']:.1f} s")  # fmt: skip
     print(f"RSS slope {result['rss_kib_per_job']:.2f} KiB/job, "
           f"intercept {result['rss_intercept_mib']:.0f} MiB, "
           f"worst deviation from the line {result['rss_worst_deviation_from_linear']:.1%}; "

@@ -197,6 +197,13 @@ def test_every_jenkinsfile_of_the_benchmark_farm_compiles_to_classes(
 
 
 @pytest.mark.slow
+def test_the_cloud_script_of_the_benchmark_farm_runs(benchmark_farm: Path, groovy: GroovyChecker) -> None:
+    report = json.loads((benchmark_farm / "report.json").read_text(encoding="utf-8"))
+    (cloud,) = _cloud_runs(groovy, benchmark_farm / "groovy" / "clouds.groovy")["runs"][0]["clouds"]
+    assert [t["name"] for t in cloud["templates"]] == [t["name"] for t in report["templates"]]
+
+
+@pytest.mark.slow
 def test_the_cloud_script_of_1200_templates_runs(tmp_path: Path, groovy: GroovyChecker) -> None:
     from tests.support.farms import farm_of_templates
 

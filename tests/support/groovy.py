@@ -61,15 +61,18 @@ class GroovyChecker:
         run: bool = False,
         runs: int = 1,
         binding: dict[str, str] | None = None,
+        summary: bool = False,
     ) -> dict[str, Any]:
         """Compile one file through class generation against the stubs, and with ``run`` run it.
 
         ``kind`` picks the script base class: Job DSL's for a seed, Pipeline steps for a
         pipeline, none for a cloud script (which imports the plugin's classes). Returns
-        ``{"ok", "errors", "result"}``; ``result`` holds the calls a seed or pipeline made,
-        or a cloud script's clouds after each of ``runs`` runs and what it printed.
+        ``{"ok", "errors", "result"}``; ``result`` holds the calls a seed or pipeline made
+        (with ``summary``, only how many of each top-level call), or a cloud script's clouds
+        after each of ``runs`` runs and what it printed.
         """
-        request = {"path": str(path), "kind": kind, "run": run, "runs": runs, "binding": binding or {}}
+        request = {"path": str(path), "kind": kind, "run": run, "runs": runs}
+        request.update(binding=binding or {}, summary=summary)
         return self._ask(json.dumps(request))
 
     def compile_many(self, paths: list[Path], kind: Literal["seed", "pipeline", "cloud"]) -> dict[Path, Any]:

@@ -8,12 +8,14 @@
 // without the values of its string literals: two renders of one template with different
 // data must have the same shape, or data escaped its literal.
 //
-// A JSON object {"path", "kind": "seed"|"pipeline"|"cloud", "run": true|false, "binding": {...}}:
+// A JSON object {"path", "kind": "seed"|"pipeline"|"cloud", "run": true|false, "binding": {...},
+// "summary": true|false}:
 // compiled through CLASS_GENERATION (where "Method too large" and "String too long" are
 // found) against the stub classes of the Jenkins, Job DSL and plugin APIs in the directory
 // given as this script's argument, and with "run", run against them; answered with
 //   {"path", "ok", "errors", "result"}: for a seed or a pipeline the calls it made (see
-//   jds.stub.Recorder), for a cloud script the clouds it left and what it printed.
+//   jds.stub.Recorder; with "summary", only how many of each top-level call), for a cloud
+//   script the clouds it left and what it printed.
 import groovy.json.JsonOutput
 import org.codehaus.groovy.ast.ClassNode
 import org.codehaus.groovy.ast.CodeVisitorSupport
@@ -238,7 +240,12 @@ def compileAndRun(Map request, ClassLoader stubs) {
             result.result = [runs: runs, printed: printed.toString()]
         } else {
             script.run()
-            result.result = [calls: describe(script.recorder.calls), printed: printed.toString()]
+            List calls = script.recorder.calls
+            if (request.summary) {  // a large farm: how many of each top-level call, not the calls
+                result.result = [counts: calls.countBy { it.name }, printed: printed.toString()]
+            } else {
+                result.result = [calls: describe(calls), printed: printed.toString()]
+            }
         }
     } catch (Throwable t) {
         result.ok = false
