@@ -181,6 +181,9 @@ def build_report(farm: Farm, hashes: dict[str, str]) -> dict[str, Any]:
             }
             for t in farm.templates
         ],
+        # every team with a repository in this render, jobs or not: jds apply --prune does not
+        # delete the managed jobs of a team missing here unless told to (--prune-team)
+        "teams": list(farm.teams),
         "jobs": [
             {
                 "name": job.full_name,

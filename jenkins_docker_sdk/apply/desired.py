@@ -51,12 +51,19 @@ class Desired:
         jobs: the jobs, by name.
         folders: the folders the jobs live in, by name.
         cloud_script: the Groovy cloud script, if the output has one.
+        teams: every team with a repository in the render (with jobs or not); by default,
+            and for an output written before jds recorded them, the teams of its jobs.
     """
 
     out: Path
     jobs: tuple[DesiredItem, ...]
     folders: tuple[DesiredItem, ...]
     cloud_script: str | None = attrs.field(repr=False)
+    teams: frozenset[str] = attrs.field(
+        default=attrs.Factory(
+            lambda self: frozenset(job.name.partition("/")[0] for job in self.jobs), takes_self=True
+        )
+    )
 
     @property
     def depth(self) -> int:
@@ -71,7 +78,7 @@ def read_output(out: Path, renderer: Renderer | None = None) -> Desired:
         InputError: ``out`` is not a ``jds render`` output, or a job's file is missing or
             not as ``jds render`` writes it.
     """
-    names_ = _job_names(out)
+    names_, teams = _job_names(out)
     renderer = renderer or Renderer()
     problems: list[InputError] = []
     jobs = []
@@ -100,11 +107,12 @@ def read_output(out: Path, renderer: Renderer | None = None) -> Desired:
         jobs=tuple(jobs),
         folders=tuple(folders),
         cloud_script=script.read_text(encoding="utf-8") if script.is_file() else None,
+        teams=teams | {name.partition("/")[0] for name in names_},
     )
 
 
-def _job_names(out: Path) -> list[str]:
-    """The job names ``report.json`` lists, each checked to be ``team/job``."""
+def _job_names(out: Path) -> tuple[list[str], frozenset[str]]:
+    """The job names ``report.json`` lists, each checked to be ``team/job``, and its teams."""
     report_path = out / REPORT
     hint = "give the directory that `jds render FARM -o OUT` wrote"
     if not out.is_dir():
@@ -127,4 +135,9 @@ def _job_names(out: Path) -> list[str]:
         if len(parts) != 2 or any(names.item_name(part) for part in parts):
             raise InputError.at(f"job name {name!r} is not team/job", Location(report_path), hint)
         found.append(str(name))
-    return sorted(set(found))
+    teams = report.get("teams", [])
+    if not isinstance(teams, list) or any(
+        not isinstance(team, str) or names.item_name(team) for team in teams
+    ):
+        raise InputError.at("'teams' is not a list of team names", Location(report_path), hint)
+    return sorted(set(found)), frozenset(teams)

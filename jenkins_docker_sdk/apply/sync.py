@@ -15,7 +15,7 @@ import attrs
 from jenkins_docker_sdk.apply.desired import CLOUD_SCRIPT, read_output
 from jenkins_docker_sdk.apply.execute import Outcome, Progress, execute, run_all
 from jenkins_docker_sdk.apply.marker import read_marker
-from jenkins_docker_sdk.apply.plan import Options, Plan, configs_to_read, make_plan
+from jenkins_docker_sdk.apply.plan import Options, Plan, configs_to_read, make_plan, missing_teams
 from jenkins_docker_sdk.clients import JenkinsAPI
 from jenkins_docker_sdk.errors import InputError, JenkinsError, Location
 from jenkins_docker_sdk.render import Renderer
@@ -74,6 +74,11 @@ class ApplyResult:
         return tuple(outcome for outcome in self.outcomes if not outcome.applied)
 
     @property
+    def kept_teams(self) -> list[str]:
+        """Teams whose managed jobs ``prune`` kept: the render has no repository of theirs."""
+        return missing_teams(self.plan)
+
+    @property
     def ok(self) -> bool:
         """Whether every planned write and the cloud script (if asked for) succeeded."""
         return not self.not_applied and (self.cloud_script is None or self.cloud_script.ok)
@@ -98,6 +103,7 @@ class ApplyResult:
             "unmanaged": self.unmanaged,
             "steps": steps,
             "not_applied": [{"name": o.step.name, "error": o.error} for o in self.not_applied],
+            "kept_teams": self.kept_teams,
             "halted": self.halted,
             "cloud_script": attrs.asdict(self.cloud_script) if self.cloud_script else None,
         }
@@ -111,6 +117,7 @@ def apply_output(
     prune: bool = False,
     force: bool = False,
     verify: bool = False,
+    prune_teams: tuple[str, ...] = (),
     cloud_script: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: Progress | None = None,
@@ -122,10 +129,13 @@ def apply_output(
         out: the directory ``jds render`` wrote.
         client: the controller (a :class:`~jenkins_docker_sdk.clients.JenkinsClient`).
         dry_run: plan only; send no write.
-        prune: delete managed jobs (and emptied managed folders) no longer rendered.
+        prune: delete managed jobs (and emptied managed folders) no longer rendered, except
+            those of a team the render has no repository of (see ``prune_teams``).
         force: overwrite, or with ``prune`` delete, items edited on the controller.
         verify: read every managed job's ``config.xml`` to find hand edits of jobs that
             are otherwise unchanged (one request per job).
+        prune_teams: teams whose managed jobs ``prune`` deletes although the render has no
+            repository of the team (a team retired on purpose).
         cloud_script: also run ``groovy/clouds.groovy`` through the script console.
         concurrency: how many requests may be under way at once.
         progress: told about the reads and writes, to show progress.
@@ -141,7 +151,7 @@ def apply_output(
     desired = read_output(out, renderer)
     if cloud_script and desired.cloud_script is None:
         raise InputError.at(f"there is no {CLOUD_SCRIPT} to run", Location(out / CLOUD_SCRIPT))
-    options = Options(prune=prune, force=force, verify=verify)
+    options = Options(prune=prune, force=force, verify=verify, prune_teams=prune_teams)
     remote = client.list_items(desired.depth)
     configs = _read_configs(client, configs_to_read(desired, remote, options), concurrency, progress)
     plan = make_plan(desired, remote, configs, options)
