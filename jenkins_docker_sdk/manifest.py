@@ -30,6 +30,7 @@ from jenkins_docker_sdk.models import (
     Triggers,
     spec,
 )
+from jenkins_docker_sdk.value_secrets import value_secrets
 
 T = TypeVar("T")
 
@@ -309,7 +310,7 @@ def read(data: Any, cls: type[T], path: Path, what: str) -> tuple[T | None, list
     reader = _Reader(path)
     start = getattr(data, "start", (1, 1))
     result = reader.read_object({} if data is None else data, cls, start, what)
-    return result, reader.problems
+    return result, reader.problems + value_secrets(data, path, what)
 
 
 # --- JSON Schema ----------------------------------------------------------------------
