@@ -271,6 +271,11 @@ def mock_jenkins(
     help="Also run groovy/clouds.groovy in the script console (Overall/Administer).",
 )
 @click.option(
+    "--allow-edited",
+    is_flag=True,
+    help="Push files edited after the render (refused by default: each is checked against report.json).",
+)
+@click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
     default=APPLY_CONCURRENCY,
@@ -305,6 +310,7 @@ def apply(
     force: bool,
     verify: bool,
     cloud_script: bool,
+    allow_edited: bool,
     concurrency: int,
     timeout: float,
     retries: int,
@@ -313,6 +319,8 @@ def apply(
     """Push the jobs that `jds render` wrote into OUT to a Jenkins controller.
 
     Writes only what differs from the controller (one bulk read when nothing changed).
+    Every file pushed must be as the render wrote it (its hash in report.json), unless
+    --allow-edited.
     Jobs edited by hand on the controller are reported as drifted and left alone unless
     --force; nothing is deleted without --prune, and then only jobs jds manages. Exit code
     1 when a write failed (each one is listed), 2 for bad input.
@@ -334,6 +342,7 @@ def apply(
             dry_run=dry_run,
             prune=prune,
             prune_teams=prune_teams,
+            allow_edited=allow_edited,
             force=force,
             verify=verify,
             cloud_script=cloud_script,
@@ -348,6 +357,11 @@ def apply(
         _print_json(result.to_dict())
     else:
         _print_apply(result)
+        for path in result.edited:
+            click.echo(
+                f"warning: {out / path} was edited after the render; pushed as it is (--allow-edited)",
+                err=True,
+            )
         for team in result.kept_teams:
             click.echo(
                 f"warning: team {team} has no repository in {out}: its managed jobs were kept, not pruned "

@@ -1,6 +1,10 @@
-"""A team that vanishes from a render keeps its jobs: ``jds render`` refuses an unreadable team
-directory, and ``jds apply --prune`` deletes the managed jobs of a team the render has no
-repository of only when ``--prune-team`` names it. Against MockJenkins, through the CLI."""
+"""What ``jds apply`` pushes is what was rendered, and a team that vanishes keeps its jobs.
+
+A file edited after the render is refused (its hash is checked against report.json) unless
+``--allow-edited``; ``jds render`` refuses an unreadable team directory, and ``jds apply
+--prune`` deletes the managed jobs of a team the render has no repository of only when
+``--prune-team`` names it. Against MockJenkins, through the CLI.
+"""
 
 from __future__ import annotations
 
@@ -98,3 +102,44 @@ def test_prune_keeps_a_missing_team_until_it_is_named(
 def test_prune_team_without_prune_is_a_usage_error(applied: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert apply(applied, "--prune-team", "teamD") == 2
     assert "--prune-team only makes sense with --prune" in capsys.readouterr().err
+
+
+WEB_BUILD = "jobs/teamA/web-build.config.xml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("<sandbox>true</sandbox>", "<sandbox>false</sandbox>"),
+        ("<keepDependencies>", "<authToken>let-me-in</authToken>\n  <keepDependencies>"),
+    ],
+)
+def test_a_config_edited_after_the_render_is_refused_naming_the_file(
+    applied: Path, mock_jenkins: MockJenkins, capsys: pytest.CaptureFixture[str], old: str, new: str
+) -> None:
+    path = applied / WEB_BUILD
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    before = mock_jenkins.jobs["teamA/web-build"]
+    mock_jenkins.clear_request_log()
+    capsys.readouterr()
+
+    assert apply(applied) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: edited after jds render wrote it: its content hash is" in err
+    assert "--allow-edited" in err
+    assert mock_jenkins.request_log == []  # refused before the controller was asked anything
+    assert mock_jenkins.jobs["teamA/web-build"] == before
+
+    assert apply(applied, "--allow-edited") == 0
+    assert f"warning: {path} was edited after the render; pushed as it is" in capsys.readouterr().err
+    assert new in mock_jenkins.jobs["teamA/web-build"]
+
+
+def test_the_cloud_script_is_checked_when_it_is_to_run(applied: Path, mock_jenkins: MockJenkins) -> None:
+    script = applied / "groovy/clouds.groovy"
+    script.write_text(script.read_text() + "\nJenkins.instance.doSafeRestart(null)\n")
+    assert apply(applied) == 0  # not pushed: not read
+    assert apply(applied, "--cloud-script") == 2
+    assert mock_jenkins.scripts_run == []
