@@ -24,6 +24,7 @@ from jenkins_docker_sdk import names
 from jenkins_docker_sdk.credentials.scope import check_credentials
 from jenkins_docker_sdk.dockerfile import AGENT_LABELS_KEY, DockerfileInfo, parse_dockerfile
 from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError, Location, Problem
+from jenkins_docker_sdk.farm_unique import farm_unique
 from jenkins_docker_sdk.farm_walk import DOCKERFILE, FARM_FILE, MANIFEST, RepoWalk
 from jenkins_docker_sdk.label_analysis import analyse_labels
 from jenkins_docker_sdk.labels import LabelExpression, parse_label_string, quote_atom
@@ -84,6 +85,7 @@ def discover(
         repos, results = _load_repos(root, walk.repos(), settings, problems, workers, each_chunk)
         problems.extend(walk.problems)
         _check_unique(repos, problems)
+        problems.extend(farm_unique(repos, settings))
         problems.extend(check_credentials(settings, repos))
         bindings, warnings = _bind(repos, problems)
         warnings = [*walk.warnings, *warnings]
@@ -139,6 +141,7 @@ def _load_settings(root: Path, problems: list[Problem]) -> FarmSettings:
             )
             for index, c in enumerate(farm_file.credentials or ())
         ),
+        shared_images=tuple(farm_file.shared_images or ()),
         source=Location(path),
     )
 

@@ -108,6 +108,11 @@ class FarmFile:
     credentials: list[FarmCredential] | None = spec(
         "Credentials of the system store (ids only, never values).", default=None
     )
+    shared_images: list[str] | None = spec(
+        "Images that several agent templates may use (otherwise each image belongs to one template).",
+        check=names.image_name,
+        default=None,
+    )
 
 
 # --- jenkins-docker.yml ---------------------------------------------------------------

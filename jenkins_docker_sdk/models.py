@@ -291,6 +291,7 @@ class FarmSettings:
     default_timeout_minutes: int = 60
     policy: Path | None = None
     credentials: tuple[Credential, ...] = ()
+    shared_images: tuple[str, ...] = ()
     source: Location | None = attrs.field(default=None, eq=False)
 
 

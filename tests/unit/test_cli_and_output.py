@@ -34,7 +34,7 @@ def test_schema_describes_both_files(capsys: pytest.CaptureFixture[str]) -> None
     schemas = json.loads(capsys.readouterr().out)
     farm, manifest = schemas["farm"], schemas["manifest"]
     assert set(farm["properties"]) == {
-        "jenkins", "registry", "cloud", "drydock", "defaults", "validation", "credentials"
+        "jenkins", "registry", "cloud", "drydock", "defaults", "validation", "credentials", "shared_images"
     }  # fmt: skip
     assert set(manifest["properties"]) == {"team", "agent", "jobs", "credentials"}
     declared = manifest["properties"]["credentials"]["items"]
