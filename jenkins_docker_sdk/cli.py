@@ -26,6 +26,7 @@ from jenkins_docker_sdk.labels import LabelExpression
 from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.models import Connector, Farm
 from jenkins_docker_sdk.output import REPORT, render_path
+from jenkins_docker_sdk.process_edge import TERMINATED_EXIT, Terminated, process_edge
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult
@@ -581,8 +582,18 @@ register_provisioning(cli)  # jds provision, release, agents, reap, prepull
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``jds`` with ``argv``; returns the exit code instead of exiting."""
+    """Run ``jds`` with ``argv``; returns the exit code instead of exiting.
+
+    Meanwhile SIGTERM stops the command as Ctrl-C does (exit code 143, nothing half
+    written), and a reader closing stdout or stderr early is not an error
+    (:mod:`~jenkins_docker_sdk.process_edge`).
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    with process_edge():
+        return _run(args)
+
+
+def _run(args: list[str]) -> int:
     try:
         # Without standalone mode, click returns the code of ctx.exit() instead of raising.
         code = cli.main(args=args, prog_name="jds", standalone_mode=False)
@@ -591,6 +602,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         click.echo("aborted", err=True)
         return EXIT_FAILED
+    except Terminated:
+        click.echo("terminated (SIGTERM): nothing was left half written", err=True)
+        return TERMINATED_EXIT
     except click.ClickException as exc:
         exc.show()
         return EXIT_INPUT

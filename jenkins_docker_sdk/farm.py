@@ -153,13 +153,30 @@ def _item_location(path: Path, data: Any, key: str, index: int) -> Location:
 
 
 def _policy_path(farm_file: FarmFile, data: Any, path: Path, problems: list[Problem]) -> Path | None:
-    """farm.yml's ``validation.policy``, resolved next to farm.yml; it must exist and be a policy."""
+    """farm.yml's ``validation.policy``, resolved next to farm.yml; it must exist inside the farm
+    root (symlinks followed) and be a policy. A policy elsewhere is given on the command line."""
     name = farm_file.validation.policy if farm_file.validation else None
     if name is None:
         return None
     positions = getattr(data.get("validation"), "positions", {})
     at = Location(path, *positions["policy"]) if "policy" in positions else Location(path)
     policy = path.parent / name
+    try:
+        outside = not _inside(policy, path.parent)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    if outside:
+        problems.append(
+            Problem(
+                f"validation.policy {name!r} is outside the farm root {path.parent}",
+                at,
+                "keep the policy in the farm (a path relative to farm.yml, without '..' or symlinks "
+                "leaving it), or leave the key out and give the policy on the command line "
+                "(jds validate --farm FARM --policy FILE)",
+            )
+        )
+        return None
     if not policy.is_file():
         problems.append(
             Problem(
