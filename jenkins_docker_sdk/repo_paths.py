@@ -50,4 +50,10 @@ def _unusable(path: Path, exc: OSError) -> InputError:
         return InputError.at(
             "this path is a symlink loop", Location(path), "point the symlink at a file, not back at itself"
         )
+    if exc.errno == errno.ENAMETOOLONG:  # the path itself would drown the message
+        return InputError.at(
+            f"cannot use the path {path.name[:40]!r}... in this directory ({len(str(path))} "
+            f"characters): {exc.strerror}",
+            Location(path.parent if len(str(path.parent)) < 1024 else Path(path.anchor or ".")),
+        )
     return InputError.at(f"cannot use this path: {exc.strerror or exc}", Location(path))

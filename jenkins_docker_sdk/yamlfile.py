@@ -223,7 +223,7 @@ def parse_yaml(text: str, shown: Path) -> Any:
             started = exc.context_mark
             since = f" (from line {started.line + 1})" if started and started is not mark else ""
             message = f"{exc.context}{since}, {message}"
-        raise InputError.at(f"invalid YAML: {message}", location) from None
+        raise InputError.at(f"invalid YAML: {message}", location, _hint(text, mark)) from None
     except (yaml.reader.ReaderError, UnicodeEncodeError):
         raise _unprintable(text, shown) from None
     except RecursionError:  # the pure-Python composer, without libyaml's own depth limit
@@ -276,6 +276,18 @@ def _check_aliases(text: str, shown: Path) -> None:
             sizes[anchor] = size
         if open_nodes:
             open_nodes[-1][1] += size
+
+
+def _hint(text: str, mark: Any) -> str | None:
+    """What may lie behind a syntax error that the parser's words do not say."""
+    bom = text.find("\ufeff", 1)
+    if bom > 0:
+        line = text.count("\n", 0, bom) + 1
+        column = bom - (text.rfind("\n", 0, bom) + 1) + 1
+        return f"line {line}, column {column} holds an invisible byte order mark (U+FEFF): remove it"
+    if mark is not None and mark.column >= 1024:
+        return "YAML reads a plain key of at most 1024 characters"
+    return None
 
 
 def _unprintable(text: str, shown: Path) -> InputError:
