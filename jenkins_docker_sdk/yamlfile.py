@@ -120,7 +120,8 @@ class _Loader(_Base):  # type: ignore[misc]
         """A node through PyYAML's constructor; a text that is not what its tag says is refused."""
         try:
             return self.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError) as exc:
+        except (ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError) as exc:
+            # what PyYAML's constructors raise for a text their (explicit) tag does not fit
             if not isinstance(node, yaml.ScalarNode):
                 raise _error(f"cannot read this {node.tag}: {exc}", node) from None
             text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
@@ -128,7 +129,10 @@ class _Loader(_Base):  # type: ignore[misc]
                 problem = "an integer of more digits than jds reads"
             else:
                 what = _TAG_NAMES.get(node.tag, node.tag)
-                detail = f" ({exc})" if node.tag.endswith(":timestamp") else ""
+                dated = (
+                    node.tag.endswith(":timestamp") and type(exc) is ValueError
+                )  # "month must be in 1..12"
+                detail = f" ({exc})" if dated else ""
                 problem = f"read as {what} but is not one{detail}"
             raise _error(f"{text!r} is {problem}; quote it to write a string", node) from None
 
