@@ -257,3 +257,8 @@ def test_cli_sync_with_a_missing_value_exits_2(
     assert "farm.yml:" in err
     assert "Traceback" not in err
     assert mock.credentials == {}
+
+
+def test_stdin_is_read_no_further_than_a_file_would_be() -> None:
+    with pytest.raises(InputError, match="stdin holds more than 2 MiB of values"):
+        StdinSource.read(io.StringIO("A: " + "x" * (2 * 1024 * 1024)))

@@ -9,7 +9,9 @@ import pytest
 
 from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.testing import MockJenkinsServer
-from tests.conftest import EXAMPLE_FARM
+from tests.conftest import EXAMPLE_FARM, ROOT
+
+BROKEN = ROOT / "tests" / "broken"
 
 DOWN = ["tcp://127.0.0.1:9", "tcp://127.0.0.1:7"]  # nothing listens there: refused
 
@@ -29,3 +31,11 @@ def test_agents_names_each_host_that_did_not_answer(
     listed = json.loads(capsys.readouterr().out)
     assert listed["agents"] == []
     assert listed["unreachable"] == ["127.0.0.1:9", "127.0.0.1:7"]
+
+
+def test_agents_refuses_an_alias_bomb_farm_at_once(
+    mock_jenkins_server: MockJenkinsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    farm = BROKEN / "130-yaml-alias-bomb" / "farm"  # 40 s and 8 GB to expand before the bound
+    assert main(["agents", "--farm", str(farm), "--jenkins", mock_jenkins_server.url]) == 2
+    assert "jenkins-docker.yml:6:10: invalid YAML: the alias *a4" in capsys.readouterr().err

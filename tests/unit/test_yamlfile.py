@@ -120,6 +120,9 @@ def test_nesting_deeper_than_the_bound_is_refused_where_it_goes_past(tmp_path: P
         ("a: !!int 0b2\n", "'0b2' is read as an integer but is not one"),
         ("a: !!float x\n", "'x' is read as a number but is not one"),
         ("a: " + "9" * 5000 + "\n", "is an integer of more digits than jds reads"),
+        ("a: !!timestamp git\n", "'git' is read as a date but is not one;"),  # PyYAML: AttributeError
+        ("a: !!bool maybe\n", "'maybe' is read as a boolean but is not one"),  # KeyError
+        ('a: !!int ""\n', "'' is read as an integer but is not one"),  # IndexError
     ],
 )
 def test_a_scalar_that_is_not_what_its_tag_says_is_refused_at_its_position(
