@@ -71,7 +71,8 @@ def test_a_directory_symlink_is_a_warning_that_strict_refuses(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo(tmp_path, "teamX/repo")
-    repo(tmp_path, "elsewhere/repo", manifest="jobs: [{name: other, label: linux}]\n", dockerfile=None)
+    other = DOCKERFILE.replace('"linux"', '"other"')
+    repo(tmp_path, "elsewhere/repo", manifest="jobs: [{name: other, label: other}]\n", dockerfile=other)
     (tmp_path / "teamY").symlink_to(tmp_path / "elsewhere")
     warning = f"{tmp_path / 'teamY'}: a symlink to a directory ({tmp_path / 'elsewhere'}): not followed"
     assert [w for w in Farm.from_path(tmp_path).warnings if w.startswith(warning)]
