@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from jenkins_docker_sdk.labels import LabelExpression
 from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.models import Connector, Farm
 from jenkins_docker_sdk.output import REPORT, render_path
+from jenkins_docker_sdk.process_edge import TERMINATED_EXIT, Terminated, process_edge
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult
@@ -47,6 +48,9 @@ _workers_option = click.option(
     show_default=True,
     help="Processes reading repositories; 0: one per core for large farms.",
 )
+_strict_option = click.option(
+    "--strict", is_flag=True, help="Refuse the farm if it has warnings (exit code 2), as for errors."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,13 +71,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--values-from", metavar="SOURCE", help="Also refuse output holding a credential value from SOURCE."
 )
-def render(farm: Path, out: Path, as_json: bool, workers: int, values_from: str | None) -> None:
+@_strict_option
+def render(farm: Path, out: Path, as_json: bool, workers: int, values_from: str | None, strict: bool) -> None:
     """Render the Job DSL seed, Jenkinsfiles, config.xml and cloud configs of FARM into OUT.
 
-    OUT is replaced as a whole, and only when everything rendered and no secret is in it.
+    OUT is replaced as a whole, and only when everything rendered and no secret is in it
+    (with --strict: and the farm has no warnings).
     """
-    check = credential_commands.value_audit(values_from) if values_from else None
-    loaded, result = render_path(farm, out, workers=workers, before_swap=check)
+    checks = [credential_commands.value_audit(values_from)] if values_from else []
+    if strict:
+        checks.insert(0, _refuse_warnings)
+    loaded, result = render_path(farm, out, workers=workers, before_swap=_all_of(checks) if checks else None)
     if as_json:
         _print_json({**result.report, "out": str(out), "written": result.files})
         return
@@ -92,20 +100,52 @@ def render(farm: Path, out: Path, as_json: bool, workers: int, values_from: str 
         click.echo(f"warning: {warning}", err=True)
 
 
+def _refuse_warnings(farm: Farm, staging: Path) -> None:
+    """``--strict``: a farm with warnings is refused like a farm with errors."""
+    if farm.warnings:
+        listed = "\n  ".join(farm.warnings)
+        raise InputError.at(f"{_strict_refusal(len(farm.warnings))}; nothing was written:\n  {listed}")
+
+
+def _strict_refusal(count: int) -> str:
+    return (
+        f"{count} warning{'' if count == 1 else 's'}, and --strict refuses {'it' if count == 1 else 'them'}"
+    )
+
+
+def _all_of(checks: list[Callable[[Farm, Path], None]]) -> Callable[[Farm, Path], None]:
+    def run(farm: Farm, staging: Path) -> None:
+        for check in checks:
+            check(farm, staging)
+
+    return run
+
+
 @cli.command()
 @_farm_argument
 @_json_option
 @_workers_option
-def check(farm: Path, as_json: bool, workers: int) -> None:
-    """Check FARM (manifests, Dockerfiles, names, labels) without writing anything."""
+@_strict_option
+@click.pass_context
+def check(ctx: click.Context, farm: Path, as_json: bool, workers: int, strict: bool) -> None:
+    """Check FARM (manifests, Dockerfiles, names, labels) without writing anything.
+
+    Warnings (what is left out on purpose, label ambiguities and likely typos) are printed
+    and do not fail the check, unless --strict.
+    """
     loaded = Farm.from_path(farm, workers=workers)
+    refused = strict and bool(loaded.warnings)
     if as_json:
-        _print_json({"ok": True, "jobs": len(loaded.jobs), "templates": len(loaded.templates),
+        _print_json({"ok": not refused, "jobs": len(loaded.jobs), "templates": len(loaded.templates),
                      "warnings": list(loaded.warnings)})  # fmt: skip
-        return
-    click.echo(f"{farm}: {len(loaded.jobs)} jobs, {len(loaded.templates)} agent templates: OK")
-    for warning in loaded.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    else:
+        if not refused:
+            click.echo(f"{farm}: {len(loaded.jobs)} jobs, {len(loaded.templates)} agent templates: OK")
+        for warning in loaded.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if refused:
+        click.echo(f"error: {farm}: {_strict_refusal(len(loaded.warnings))}", err=True)
+        ctx.exit(EXIT_INPUT)
 
 
 @cli.command()
@@ -212,6 +252,14 @@ def mock_jenkins(
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
 @click.option("--prune", is_flag=True, help="Delete managed jobs that are no longer rendered.")
+@click.option(
+    "--prune-team",
+    "prune_teams",
+    multiple=True,
+    metavar="TEAM",
+    help="With --prune, also delete the jobs of TEAM although the render has no repository of it "
+    "(repeatable; without it such a team's jobs are kept).",
+)
 @click.option("--force", is_flag=True, help="Overwrite (with --prune: delete) jobs edited on the controller.")
 @click.option(
     "--verify",
@@ -222,6 +270,11 @@ def mock_jenkins(
     "--cloud-script",
     is_flag=True,
     help="Also run groovy/clouds.groovy in the script console (Overall/Administer).",
+)
+@click.option(
+    "--allow-edited",
+    is_flag=True,
+    help="Push files edited after the render (refused by default: each is checked against report.json).",
 )
 @click.option(
     "--concurrency",
@@ -254,9 +307,11 @@ def apply(
     token_env: str,
     dry_run: bool,
     prune: bool,
+    prune_teams: tuple[str, ...],
     force: bool,
     verify: bool,
     cloud_script: bool,
+    allow_edited: bool,
     concurrency: int,
     timeout: float,
     retries: int,
@@ -265,6 +320,8 @@ def apply(
     """Push the jobs that `jds render` wrote into OUT to a Jenkins controller.
 
     Writes only what differs from the controller (one bulk read when nothing changed).
+    Every file pushed must be as the render wrote it (its hash in report.json), unless
+    --allow-edited.
     Jobs edited by hand on the controller are reported as drifted and left alone unless
     --force; nothing is deleted without --prune, and then only jobs jds manages. Exit code
     1 when a write failed (each one is listed), 2 for bad input.
@@ -273,6 +330,8 @@ def apply(
     from jenkins_docker_sdk.apply import report as apply_report
     from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
 
+    if prune_teams and not prune:
+        raise click.UsageError("--prune-team only makes sense with --prune")
     client = JenkinsClient.from_env(
         url, user=user, token_env=token_env, timeout=timeout, retry=RetryPolicy(retries=retries)
     )
@@ -283,6 +342,8 @@ def apply(
             client,
             dry_run=dry_run,
             prune=prune,
+            prune_teams=prune_teams,
+            allow_edited=allow_edited,
             force=force,
             verify=verify,
             cloud_script=cloud_script,
@@ -297,6 +358,17 @@ def apply(
         _print_json(result.to_dict())
     else:
         _print_apply(result)
+        for path in result.edited:
+            click.echo(
+                f"warning: {out / path} was edited after the render; pushed as it is (--allow-edited)",
+                err=True,
+            )
+        for team in result.kept_teams:
+            click.echo(
+                f"warning: team {team} has no repository in {out}: its managed jobs were kept, not pruned "
+                f"(was a repository unreadable or moved? if the team is retired: --prune-team {team})",
+                err=True,
+            )
     if not result.ok:
         lines = apply_report.failures(result)
         click.echo(f"error: {len(lines)} not applied (re-run to finish the sync):", err=True)
@@ -510,8 +582,18 @@ register_provisioning(cli)  # jds provision, release, agents, reap, prepull
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``jds`` with ``argv``; returns the exit code instead of exiting."""
+    """Run ``jds`` with ``argv``; returns the exit code instead of exiting.
+
+    Meanwhile SIGTERM stops the command as Ctrl-C does (exit code 143, nothing half
+    written), and a reader closing stdout or stderr early is not an error
+    (:mod:`~jenkins_docker_sdk.process_edge`).
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    with process_edge():
+        return _run(args)
+
+
+def _run(args: list[str]) -> int:
     try:
         # Without standalone mode, click returns the code of ctx.exit() instead of raising.
         code = cli.main(args=args, prog_name="jds", standalone_mode=False)
@@ -520,6 +602,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         click.echo("aborted", err=True)
         return EXIT_FAILED
+    except Terminated:
+        click.echo("terminated (SIGTERM): nothing was left half written", err=True)
+        return TERMINATED_EXIT
     except click.ClickException as exc:
         exc.show()
         return EXIT_INPUT

@@ -19,7 +19,7 @@ from jenkins_docker_sdk.errors import InputError
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.models import Farm
-    from jenkins_docker_sdk.provisioning import SlaveProvisioner
+    from jenkins_docker_sdk.provisioning import AgentStatus, SlaveProvisioner
 
 TOKEN_ENV = "JENKINS_API_TOKEN"
 REGISTRY_PASSWORD_ENV = "JDS_REGISTRY_PASSWORD"
@@ -176,14 +176,27 @@ def release(node: str, as_json: bool, **params: Any) -> None:
 
 @click.command()
 @_options
-def agents(as_json: bool, **params: Any) -> None:
-    """List the farm's live agents: node, template, host, state, age, whether Jenkins knows it."""
+@click.pass_context
+def agents(ctx: click.Context, /, as_json: bool, **params: Any) -> None:
+    """List the farm's live agents: node, template, host, state, age, whether Jenkins knows it.
+
+    Exit code 1 when a host did not answer (each is named): the list lacks its agents.
+    """
     provisioner, _ = _provisioner(params)
     with provisioner:
-        found = provisioner.agents()
+        listing = provisioner.agent_listing()
+    found = listing.agents
     if as_json:
-        _print_json({"agents": [a.to_dict() for a in found]})
-        return
+        _print_json({"agents": [a.to_dict() for a in found], "unreachable": list(listing.unreachable)})
+    else:
+        _print_agents(found)
+    for host in listing.unreachable:
+        click.echo(f"error: host {host} did not answer: its agents are not listed", err=True)
+    if listing.unreachable:
+        ctx.exit(1)
+
+
+def _print_agents(found: Sequence[AgentStatus]) -> None:
     now = time.time()
     rows = [("NODE", "TEMPLATE", "HOST", "STATE", "AGE", "JENKINS")]
     rows += [(a.node, a.template, a.host or "-", a.state, f"{now - a.created:.0f}s",

@@ -18,10 +18,13 @@ import attrs
 import dockerfile as buildkit
 
 from jenkins_docker_sdk.errors import DockerfileError, InputError, Location
-from jenkins_docker_sdk.yamlfile import read_text
+from jenkins_docker_sdk.inputfile import MAX_DOCKERFILE_BYTES, read_text
 
 #: The LABEL a team sets to give its image Jenkins labels, space separated.
 AGENT_LABELS_KEY = "io.jenkins.agent.labels"
+#: The longest value a word may expand to: ARGs that repeat ARGs grow exponentially
+#: (30 lines of ``ARG B=$A$A`` would make a value of gigabytes).
+MAX_EXPANDED = 64 * 1024
 
 INSTRUCTIONS = frozenset(
     {
@@ -137,12 +140,13 @@ def parse_dockerfile(path: Path, *, display: Path | None = None) -> DockerfileIn
         display: the path to name in errors (default: ``path``).
 
     Raises:
-        DockerfileError: the file cannot be read or parsed, or uses an instruction or
-            form Docker would refuse; the problem names the line.
+        DockerfileError: the file cannot be read, is larger than
+            :data:`~jenkins_docker_sdk.inputfile.MAX_DOCKERFILE_BYTES`, cannot be parsed,
+            or uses an instruction or form Docker would refuse; the problem names the line.
     """
     shown = display or path
     try:
-        text = read_text(path, shown)
+        text = read_text(path, shown, limit=MAX_DOCKERFILE_BYTES)
     except InputError as exc:
         raise DockerfileError(exc.problems) from None
     return analyse(text, shown)
@@ -328,6 +332,7 @@ def expand(word: str, variables: Mapping[str, str], where: Location, escape: str
     protects any character.
     """
     out: list[str] = []
+    size = len(word)  # an upper bound of the result, but for what variables add
     i = 0
     quote: str | None = None
     while i < len(word):
@@ -352,7 +357,16 @@ def expand(word: str, variables: Mapping[str, str], where: Location, escape: str
                 out.append(ch)
                 i += 1
                 continue
-            out.append(_substitute(match, variables, where))
+            value = _substitute(match, variables, where)
+            size += len(value)
+            if size > MAX_EXPANDED:
+                raise DockerfileError.at(
+                    f"{word[:40]!r}{'...' if len(word) > 40 else ''} expands to more than "
+                    f"{MAX_EXPANDED:,} characters",
+                    where,
+                    "variables that repeat variables grow exponentially; write the value out",
+                )
+            out.append(value)
             i = match.end()
         else:
             out.append(ch)

@@ -24,6 +24,8 @@ from jenkins_docker_sdk import names, tenancy
 from jenkins_docker_sdk.credentials.scope import check_credentials
 from jenkins_docker_sdk.dockerfile import AGENT_LABELS_KEY, DockerfileInfo, parse_dockerfile
 from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError, Location, Problem
+from jenkins_docker_sdk.farm_unique import farm_unique
+from jenkins_docker_sdk.farm_walk import DOCKERFILE, FARM_FILE, MANIFEST, RepoWalk
 from jenkins_docker_sdk.label_analysis import analyse_labels
 from jenkins_docker_sdk.labels import And, Atom, LabelExpression, parse_label_string, quote_atom
 from jenkins_docker_sdk.manifest import FarmFile, JobConfig, RepoManifest, read
@@ -39,12 +41,9 @@ from jenkins_docker_sdk.models import (
     Tenancy,
     Triggers,
 )
+from jenkins_docker_sdk.repo_paths import inside as _inside
 from jenkins_docker_sdk.yamlfile import load_yaml
 
-FARM_FILE = "farm.yml"
-MANIFEST = "jenkins-docker.yml"
-DOCKERFILE = "Dockerfile"
-_SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 T = TypeVar("T")
 
 
@@ -83,11 +82,15 @@ def discover(
     problems: list[Problem] = []
     with gc_paused():
         settings = _load_settings(root, problems)
-        repos, results = _load_repos(root, find_repos(root), settings, problems, workers, each_chunk)
+        walk = RepoWalk(root)
+        repos, results = _load_repos(root, walk.repos(), settings, problems, workers, each_chunk)
+        problems.extend(walk.problems)
         repos = _share(repos)
         _check_unique(repos, problems)
+        problems.extend(farm_unique(repos, settings))
         problems.extend(check_credentials(settings, repos))
         bindings, warnings = _bind(repos, problems)
+        warnings = [*walk.warnings, *warnings]
     if problems:
         raise FarmError(problems)
     farm = Farm(root=root, settings=settings, repos=tuple(repos), bindings=bindings, warnings=tuple(warnings))
@@ -99,13 +102,8 @@ def _nothing(repos: list[TeamRepo]) -> None:
 
 
 def find_repos(root: Path) -> Iterator[Path]:
-    """Relative paths of team repositories under ``root``, sorted, hidden folders skipped."""
-    for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-        here = Path(current)
-        if here != root and (MANIFEST in files or DOCKERFILE in files):
-            dirs.clear()
-            yield here.relative_to(root)
+    """Relative paths of team repositories under ``root``, sorted (see :class:`~.farm_walk.RepoWalk`)."""
+    return RepoWalk(root).repos()
 
 
 def _load_settings(root: Path, problems: list[Problem]) -> FarmSettings:
@@ -159,6 +157,7 @@ def _tenancy(farm_file: FarmFile) -> Tenancy:
         shared_teams=tuple(config.shared_teams if config.shared_teams is not None else ("platform",)),
         shared_templates=tuple(config.shared_templates or ()),
         isolation=config.isolation or "all",
+        shared_images=tuple(config.shared_images or ()),
     )
 
 
@@ -169,13 +168,30 @@ def _item_location(path: Path, data: Any, key: str, index: int) -> Location:
 
 
 def _policy_path(farm_file: FarmFile, data: Any, path: Path, problems: list[Problem]) -> Path | None:
-    """farm.yml's ``validation.policy``, resolved next to farm.yml; it must exist and be a policy."""
+    """farm.yml's ``validation.policy``, resolved next to farm.yml; it must exist inside the farm
+    root (symlinks followed) and be a policy. A policy elsewhere is given on the command line."""
     name = farm_file.validation.policy if farm_file.validation else None
     if name is None:
         return None
     positions = getattr(data.get("validation"), "positions", {})
     at = Location(path, *positions["policy"]) if "policy" in positions else Location(path)
     policy = path.parent / name
+    try:
+        outside = not _inside(policy, path.parent)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    if outside:
+        problems.append(
+            Problem(
+                f"validation.policy {name!r} is outside the farm root {path.parent}",
+                at,
+                "keep the policy in the farm (a path relative to farm.yml, without '..' or symlinks "
+                "leaving it), or leave the key out and give the policy on the command line "
+                "(jds validate --farm FARM --policy FILE)",
+            )
+        )
+        return None
     if not policy.is_file():
         problems.append(
             Problem(
@@ -547,17 +563,6 @@ class _RepoReader:
         return ok
 
 
-def _inside(path: Path, directory: Path) -> bool:
-    """Whether ``path`` (symlinks followed) stays within ``directory``.
-
-    A file directly in ``directory`` that is not a symlink needs no resolving (one lstat
-    instead of one per path component, twice): the usual ``Dockerfile``.
-    """
-    if path.parent == directory and not path.is_symlink():
-        return True
-    return path.resolve().is_relative_to(directory.resolve())
-
-
 def _default_image(registry: str | None, team: str, repo: str) -> str:
     path = f"{team}/{repo}".lower()
     return f"{registry}/{path}" if registry else path
@@ -621,8 +626,17 @@ def _load_chunk(
 ) -> tuple[list[TeamRepo], list[Problem], T | None]:
     problems: list[Problem] = []
     with gc_paused():
-        repos = [repo for rel in rels if (repo := _RepoReader(root, rel, settings, problems).load())]
+        repos = [repo for rel in rels if (repo := _load_repo(root, rel, settings, problems))]
         return repos, problems, None if problems else each_chunk(repos)
+
+
+def _load_repo(root: Path, rel: Path, settings: FarmSettings, problems: list[Problem]) -> TeamRepo | None:
+    """One repository; an input error that escapes its reader is its problem, not the farm's end."""
+    try:
+        return _RepoReader(root, rel, settings, problems).load()
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 @contextlib.contextmanager

@@ -31,6 +31,7 @@ from jenkins_docker_sdk.models import (
     Triggers,
     spec,
 )
+from jenkins_docker_sdk.value_secrets import value_secrets
 
 T = TypeVar("T")
 
@@ -125,6 +126,11 @@ class TenancyConfig:
     shared_templates: list[str] | None = spec(
         "Further agent templates (<team>-<repo>) that serve every team's jobs.",
         check=names.item_name,
+        default=None,
+    )
+    shared_images: list[str] | None = spec(
+        "Images that several agent templates may use (otherwise each image belongs to one template).",
+        check=names.image_name,
         default=None,
     )
     isolation: Isolation | None = spec(
@@ -366,7 +372,7 @@ def read(data: Any, cls: type[T], path: Path, what: str) -> tuple[T | None, list
     reader = _Reader(path)
     start = getattr(data, "start", (1, 1))
     result = reader.read_object({} if data is None else data, cls, start, what)
-    return result, reader.problems
+    return result, reader.problems + value_secrets(data, path, what)
 
 
 # --- JSON Schema ----------------------------------------------------------------------

@@ -300,12 +300,15 @@ class Tenancy:
         shared_templates: further templates, by name, that serve every team's jobs.
         isolation: ``all``: every job runs only on its team's and shared templates;
             ``credentials``: only the jobs that bind credentials are held to it.
+        shared_images: images that several templates may use (otherwise an image belongs
+            to one template).
     """
 
     paths: tuple[tuple[str, str], ...] = ()
     shared_teams: tuple[str, ...] = ("platform",)
     shared_templates: tuple[str, ...] = ()
     isolation: Isolation = "all"
+    shared_images: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

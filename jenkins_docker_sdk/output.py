@@ -2,7 +2,8 @@
 
 Files are written into a fresh sibling directory which then replaces ``OUT`` by rename;
 a run that fails part-way leaves the previous output untouched. An existing ``OUT`` is
-only ever replaced if it holds a ``report.json`` written by this tool.
+only ever replaced if it holds a ``report.json`` written by this tool. When ``OUT`` is a
+symlink, the directory it points at is replaced and the link kept.
 """
 
 from __future__ import annotations
@@ -94,8 +95,9 @@ def render_path(
         FarmError: the farm has problems (nothing is written).
         InputError: ``out`` exists but is not an earlier output of this tool.
     """
-    _check_replaceable(out)
-    with _staging(out) as staging, gc_paused():
+    target = _through_link(out)
+    _check_replaceable(target)
+    with _staging(target) as staging, gc_paused():
         farm, chunks = discover(root, _JobWriter(staging, templates), workers=workers)
         hashes: dict[str, str] = {}
         seed: dict[str, str] = {}
@@ -182,6 +184,9 @@ def build_report(farm: Farm, hashes: dict[str, str]) -> dict[str, Any]:
             }
             for t in farm.templates
         ],
+        # every team with a repository in this render, jobs or not: jds apply --prune does not
+        # delete the managed jobs of a team missing here unless told to (--prune-team)
+        "teams": list(farm.teams),
         "jobs": [
             {
                 "name": job.full_name,
@@ -233,9 +238,10 @@ def write_atomically(out: Path, files: Iterable[tuple[str, str]]) -> int:
     Returns:
         The number of files written.
     """
-    _check_replaceable(out)
+    target = _through_link(out)
+    _check_replaceable(target)
     count = 0
-    with _staging(out) as staging:
+    with _staging(target) as staging:
         for relative, text in files:
             _write_text(staging, relative, text)
             count += 1
@@ -286,6 +292,22 @@ def _write_pieces(path: Path, pieces: Iterable[str]) -> str:
             digest.update(data)
             file.write(data)
     return digest.hexdigest()[:HASH_LENGTH]
+
+
+def _through_link(out: Path) -> Path:
+    """The directory ``out`` names: a symlink's target, so that the link is kept, not replaced.
+
+    Raises:
+        InputError: ``out`` is a symlink loop.
+    """
+    if not out.is_symlink():
+        return out
+    try:
+        return out.resolve()
+    except (RuntimeError, OSError):  # RuntimeError: Path.resolve's symlink loop
+        raise InputError.at(
+            "the output path is a symlink loop", Location(out), "point it at a directory"
+        ) from None
 
 
 def _check_replaceable(out: Path) -> None:

@@ -30,7 +30,7 @@ still match their hash, and every item in them is being deleted.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 import attrs
@@ -61,6 +61,10 @@ class Action(str, enum.Enum):
         return self in (Action.CREATE, Action.UPDATE, Action.DELETE)
 
 
+def _sorted_names(names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(names)))
+
+
 @attrs.frozen(kw_only=True)
 class Options:
     """How far ``jds apply`` may go.
@@ -70,11 +74,15 @@ class Options:
         force: overwrite (or, with ``prune``, delete) items edited on the controller.
         verify: read the ``config.xml`` of every managed job, not only of those about to
             be written, so that hand edits of unchanged jobs are found too.
+        prune_teams: teams whose managed jobs ``prune`` may delete although the render
+            has no repository of the team at all (without it, they are kept: a team that
+            vanished from a render was more likely unreadable or mislaid than retired).
     """
 
     prune: bool = False
     force: bool = False
     verify: bool = False
+    prune_teams: tuple[str, ...] = attrs.field(default=(), converter=_sorted_names)
 
 
 @attrs.frozen(kw_only=True)
@@ -199,8 +207,26 @@ def _draft(desired: Desired, remote: Sequence[RemoteItem], options: Options) -> 
         marker = read_marker(item.description)
         if item.name in rendered or marker is None:
             continue  # rendered, or not ours: never touched
-        decisions[item.name] = _stale(item, marker, options)
+        team = item.name.partition("/")[0]
+        if options.prune and team not in desired.teams and team not in options.prune_teams:
+            decisions[item.name] = _team_missing(item, team)
+        else:
+            decisions[item.name] = _stale(item, marker, options)
     return decisions
+
+
+def missing_teams(plan: Plan) -> list[str]:
+    """Teams whose managed items were kept because the render has none of their repositories."""
+    return sorted(
+        {step.name.partition("/")[0] for step in plan.steps if step.reason.startswith(_TEAM_MISSING)}
+    )
+
+
+_TEAM_MISSING = "managed, no longer rendered, but the render has no repository of team"
+
+
+def _team_missing(item: RemoteItem, team: str) -> _Decision:
+    return Action.STALE, f"{_TEAM_MISSING} {team}: kept (--prune-team {team} deletes it)", None
 
 
 def _folder(folder: DesiredItem, item: RemoteItem | None) -> _Decision:

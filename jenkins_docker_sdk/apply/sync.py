@@ -15,7 +15,7 @@ import attrs
 from jenkins_docker_sdk.apply.desired import CLOUD_SCRIPT, read_output
 from jenkins_docker_sdk.apply.execute import Outcome, Progress, execute, run_all
 from jenkins_docker_sdk.apply.marker import read_marker
-from jenkins_docker_sdk.apply.plan import Options, Plan, configs_to_read, make_plan
+from jenkins_docker_sdk.apply.plan import Options, Plan, configs_to_read, make_plan, missing_teams
 from jenkins_docker_sdk.clients import JenkinsAPI
 from jenkins_docker_sdk.errors import InputError, JenkinsError, Location
 from jenkins_docker_sdk.render import Renderer
@@ -56,6 +56,7 @@ class ApplyResult:
         cloud_script: what became of the cloud script, when it was asked for.
         unmanaged: how many items on the controller carry no marker and are not
             rendered (never touched).
+        edited: files of ``out`` edited after the render and pushed anyway (``allow_edited``).
     """
 
     jenkins: str
@@ -67,11 +68,17 @@ class ApplyResult:
     halted: str | None = None
     cloud_script: ScriptOutcome | None = None
     unmanaged: int = 0
+    edited: tuple[str, ...] = ()
 
     @property
     def not_applied(self) -> tuple[Outcome, ...]:
         """The writes that did not happen, with why."""
         return tuple(outcome for outcome in self.outcomes if not outcome.applied)
+
+    @property
+    def kept_teams(self) -> list[str]:
+        """Teams whose managed jobs ``prune`` kept: the render has no repository of theirs."""
+        return missing_teams(self.plan)
 
     @property
     def ok(self) -> bool:
@@ -98,6 +105,8 @@ class ApplyResult:
             "unmanaged": self.unmanaged,
             "steps": steps,
             "not_applied": [{"name": o.step.name, "error": o.error} for o in self.not_applied],
+            "kept_teams": self.kept_teams,
+            "edited": list(self.edited),
             "halted": self.halted,
             "cloud_script": attrs.asdict(self.cloud_script) if self.cloud_script else None,
         }
@@ -111,6 +120,8 @@ def apply_output(
     prune: bool = False,
     force: bool = False,
     verify: bool = False,
+    prune_teams: tuple[str, ...] = (),
+    allow_edited: bool = False,
     cloud_script: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: Progress | None = None,
@@ -122,10 +133,15 @@ def apply_output(
         out: the directory ``jds render`` wrote.
         client: the controller (a :class:`~jenkins_docker_sdk.clients.JenkinsClient`).
         dry_run: plan only; send no write.
-        prune: delete managed jobs (and emptied managed folders) no longer rendered.
+        prune: delete managed jobs (and emptied managed folders) no longer rendered, except
+            those of a team the render has no repository of (see ``prune_teams``).
         force: overwrite, or with ``prune`` delete, items edited on the controller.
         verify: read every managed job's ``config.xml`` to find hand edits of jobs that
             are otherwise unchanged (one request per job).
+        prune_teams: teams whose managed jobs ``prune`` deletes although the render has no
+            repository of the team (a team retired on purpose).
+        allow_edited: push files edited after the render (listed in the result's
+            ``edited``) instead of refusing them.
         cloud_script: also run ``groovy/clouds.groovy`` through the script console.
         concurrency: how many requests may be under way at once.
         progress: told about the reads and writes, to show progress.
@@ -135,13 +151,14 @@ def apply_output(
         The plan and, unless ``dry_run``, the outcome of every write.
 
     Raises:
-        InputError: ``out`` is not a ``jds render`` output.
+        InputError: ``out`` is not a ``jds render`` output, or a file it would push was
+            edited after the render (unless ``allow_edited``); nothing was sent.
         JenkinsError: the controller could not be read; nothing was written.
     """
-    desired = read_output(out, renderer)
+    desired = read_output(out, renderer, allow_edited=allow_edited, cloud_script=cloud_script)
     if cloud_script and desired.cloud_script is None:
         raise InputError.at(f"there is no {CLOUD_SCRIPT} to run", Location(out / CLOUD_SCRIPT))
-    options = Options(prune=prune, force=force, verify=verify)
+    options = Options(prune=prune, force=force, verify=verify, prune_teams=prune_teams)
     remote = client.list_items(desired.depth)
     configs = _read_configs(client, configs_to_read(desired, remote, options), concurrency, progress)
     plan = make_plan(desired, remote, configs, options)
@@ -153,6 +170,7 @@ def apply_output(
         dry_run=dry_run,
         plan=plan,
         unmanaged=sum(1 for i in remote if i.name not in rendered and read_marker(i.description) is None),
+        edited=desired.edited,
     )
     if dry_run:
         return result

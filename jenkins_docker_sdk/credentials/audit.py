@@ -4,12 +4,16 @@ Two kinds of finding: a known value (from a value source, in any form the masker
 a secret-looking string, by the same rules the image gate uses
 (:mod:`jenkins_docker_sdk.validation.secret_rules`: private keys, AWS access key ids,
 ``user:password@`` URLs). A finding names the file and line and what was found, never the
-secret. ``jds render`` audits what it writes, in the worker that renders each job; a cheap
-substring test keeps the rules off files that cannot match them.
+secret. A private key whose line breaks were escaped into a string literal (``\\n`` in a
+Groovy step) is found too. ``jds render`` audits what it writes, in the worker that renders
+each job; a cheap substring test keeps the rules off files that cannot match them. The same
+rules run on the farm's files as they are read (:mod:`jenkins_docker_sdk.value_secrets`):
+this audit is the second line of defence.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,7 +21,7 @@ import attrs
 
 from jenkins_docker_sdk.credentials.masking import SecretMasker
 from jenkins_docker_sdk.errors import JenkinsDockerSDKError
-from jenkins_docker_sdk.validation.secret_rules import find_secrets
+from jenkins_docker_sdk.validation.secret_rules import Hit, find_secrets, may_hold_secret
 
 #: Shown as what a rendered file is, to the rules that care about the kind of file.
 _KIND = "rendered output"
@@ -49,10 +53,6 @@ class AuditError(JenkinsDockerSDKError):
         )
 
 
-def _may_hold_secret(text: str) -> bool:
-    return "PRIVATE KEY-----" in text or "AKIA" in text or ("://" in text and "@" in text)
-
-
 def audit_text(
     path: str, text: str, masker: SecretMasker | None = None, *, lines: bool = True
 ) -> list[AuditFinding]:
@@ -65,10 +65,27 @@ def audit_text(
     if masker is not None:
         for start, _ in masker.spans(text):
             found.append(AuditFinding(path, line_of(start), "a credential value from the value source"))
-    if _may_hold_secret(text):
+    if may_hold_secret(text):
+        plain: set[str] = set()
         for hit in find_secrets(path, text.encode("utf-8"), _KIND):
+            plain.add(hit.secret)
             found.append(AuditFinding(path, line_of(text.find(hit.secret)), hit.kind))
+        if "PRIVATE KEY-----" in text and "\\" in text:
+            for hit in _escaped_keys(path, text):
+                if hit.secret not in plain:
+                    first = hit.secret.split("\n", 1)[0][:16]
+                    found.append(AuditFinding(path, line_of(text.find(first)), hit.kind))
     return found
+
+
+#: Line breaks as a Groovy, JSON or YAML string literal writes them, escaped once or more.
+_ESCAPED_BREAK = re.compile(r"\\+[nr]")
+
+
+def _escaped_keys(path: str, text: str) -> list[Hit]:
+    """Private keys written inside string literals: their line breaks are ``\\n`` escapes."""
+    unescaped = _ESCAPED_BREAK.sub("\n", text)
+    return [hit for hit in find_secrets(path, unescaped.encode("utf-8"), None) if "PRIVATE KEY" in hit.kind]
 
 
 def audit_directory(out: Path, masker: SecretMasker | None = None) -> list[AuditFinding]:

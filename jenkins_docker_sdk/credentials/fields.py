@@ -59,6 +59,17 @@ def check_unique(credentials: Iterable[Credential]) -> None:
     Raises:
         InputError: naming both credentials, at the second one's declaration.
     """
+    problems = variable_collisions(credentials)
+    if problems:
+        raise InputError(problems)
+
+
+def variable_collisions(credentials: Iterable[Credential]) -> list[Problem]:
+    """A problem for each credential whose values would go by another one's variable names.
+
+    Give each credential once (a team's credential declared in several of its repositories
+    is one credential): the first of two colliding ones is named in the second's problem.
+    """
     seen: dict[str, Credential] = {}
     problems = []
     for credential in credentials:
@@ -72,5 +83,4 @@ def check_unique(credentials: Iterable[Credential]) -> None:
                     "rename one of them (ids that differ only in case or in '-', '.' and '_' collide)",
                 )
             )
-    if problems:
-        raise InputError(problems)
+    return problems

@@ -3,7 +3,9 @@
 A job may bind a credential that its own team declares (in any of the team's
 ``jenkins-docker.yml``, stored in the team folder) or one that ``farm.yml`` declares with
 ``shared: true`` (stored in the system store). The binding's type must be the declared one;
-``git.credentials`` must name a ``username_password`` or ``ssh_key`` credential.
+``git.credentials`` must name a ``username_password`` or ``ssh_key`` credential. No two
+credentials may take their values from the same variable names (``my-token`` and
+``my_token`` both read ``MY_TOKEN_SECRET``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 
+from jenkins_docker_sdk.credentials.fields import variable_collisions
 from jenkins_docker_sdk.errors import Location, Problem
 from jenkins_docker_sdk.models import Credential, CredentialType, FarmSettings, JobSpec, TeamRepo
 
@@ -60,6 +63,8 @@ def check_credentials(settings: FarmSettings, repos: Sequence[TeamRepo]) -> list
     for repo in repos:
         for job in repo.jobs:
             problems.extend(_check_job(job, teams.get(job.team, {}), farm))
+    every = [*farm.values(), *(credential for team in teams.values() for credential in team.values())]
+    problems.extend(variable_collisions(every))  # jds credentials sync would refuse them later
     return problems
 
 

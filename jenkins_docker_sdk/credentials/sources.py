@@ -18,6 +18,7 @@ from typing import Protocol, TextIO
 import attrs
 
 from jenkins_docker_sdk.errors import InputError, Location, Problem
+from jenkins_docker_sdk.inputfile import MAX_YAML_BYTES, size_text
 from jenkins_docker_sdk.yamlfile import load_yaml, parse_yaml
 
 
@@ -91,9 +92,19 @@ class StdinSource(MappingSource):
 
     @classmethod
     def read(cls, stream: TextIO | None = None) -> StdinSource:
-        """Read the whole of ``stream`` (default: ``sys.stdin``) once."""
+        """Read the whole of ``stream`` (default: ``sys.stdin``) once, at most as much as a file.
+
+        Raises:
+            InputError: more than :data:`~jenkins_docker_sdk.inputfile.MAX_YAML_BYTES`
+                characters, or not YAML ``NAME: value`` pairs.
+        """
         path = Path("<stdin>")
-        return cls(_mapping(parse_yaml((stream or sys.stdin).read(), path), path), "stdin")
+        text = (stream or sys.stdin).read(MAX_YAML_BYTES + 1)
+        if len(text) > MAX_YAML_BYTES:
+            raise InputError.at(
+                f"stdin holds more than {size_text(MAX_YAML_BYTES)} of values", Location(path)
+            )
+        return cls(_mapping(parse_yaml(text, path), path), "stdin")
 
 
 def _mapping(data: object, path: Path) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -70,6 +71,15 @@ def read_values(
                 continue
             if field.secret:
                 masker.add(value)
+            if field.name != "CONTENT" and (bad := _UNSENDABLE.search(value)) is not None:
+                problems.append(
+                    Problem(
+                        f"{name} holds the control character U+{ord(bad.group()):04X} (character "
+                        f"{bad.start() + 1} of the value), which a credential's XML cannot carry",
+                        credential.source,
+                        "remove it from the value; nothing was sent",
+                    )
+                )
             if field.name.endswith("_BASE64") and not _is_base64(value):
                 problems.append(
                     Problem(
@@ -84,6 +94,12 @@ def read_values(
     if problems:
         raise InputError(problems)
     return result
+
+
+#: Characters the credential's XML 1.1 cannot carry as text: NUL never, the other control
+#: characters only as character references, which ElementTree does not write (a file's
+#: CONTENT is sent in base64, so it may hold anything).
+_UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 def _is_base64(value: str) -> bool:

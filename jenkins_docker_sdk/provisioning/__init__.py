@@ -12,7 +12,7 @@ from jenkins_docker_sdk.provisioning.backends import (
     StaticBackend,
     SwarmBackend,
 )
-from jenkins_docker_sdk.provisioning.models import Agent, AgentStatus, NodesAPI
+from jenkins_docker_sdk.provisioning.models import Agent, AgentListing, AgentStatus, NodesAPI
 from jenkins_docker_sdk.provisioning.ownership import NodeMark, Ownership
 from jenkins_docker_sdk.provisioning.provisioner import SlaveProvisioner
 from jenkins_docker_sdk.provisioning.reaper import ReapAction, ReapReport, reap
@@ -27,6 +27,7 @@ __all__ = [
     "DRYDOCK",
     "PULL_STRATEGIES",
     "Agent",
+    "AgentListing",
     "AgentStatus",
     "Backend",
     "DockerHost",

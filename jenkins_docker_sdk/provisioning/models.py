@@ -77,3 +77,15 @@ class AgentStatus:
 
     def to_dict(self) -> dict[str, object]:
         return attrs.asdict(self)
+
+
+@attrs.frozen
+class AgentListing:
+    """The farm's agents as far as they could be seen, and the hosts that did not answer.
+
+    An agent on an unreachable host is missing from ``agents`` (unless the controller
+    knows its node): a listing with ``unreachable`` hosts is incomplete.
+    """
+
+    agents: tuple[AgentStatus, ...]
+    unreachable: tuple[str, ...] = ()

@@ -50,7 +50,7 @@ from jenkins_docker_sdk.provisioning import connectors, ownership, placement
 from jenkins_docker_sdk.provisioning.agent_secret import deliver_agent_secret, secret_tmpfs
 from jenkins_docker_sdk.provisioning.backends import Backend, DockerHost
 from jenkins_docker_sdk.provisioning.health import HostHealth, TemplateBreaker
-from jenkins_docker_sdk.provisioning.models import Agent, AgentStatus, NodesAPI
+from jenkins_docker_sdk.provisioning.models import Agent, AgentListing, AgentStatus, NodesAPI
 from jenkins_docker_sdk.provisioning.ownership import NodeMark, Ownership
 from jenkins_docker_sdk.provisioning.settings import ProvisionerSettings
 
@@ -278,12 +278,18 @@ class SlaveProvisioner:
 
     def agents(self) -> list[AgentStatus]:
         """Every agent of the farm: containers on reachable hosts, and nodes without one."""
+        return list(self.agent_listing().agents)
+
+    def agent_listing(self) -> AgentListing:
+        """:meth:`agents`, with the hosts that did not answer (whose agents it cannot list)."""
         nodes = {n.name: mark for n in self.jenkins.list_nodes() if (mark := self._mark(n.description))}
         found: list[AgentStatus] = []
+        unreachable: list[str] = []
         for host in self.backend.hosts():
             try:
                 containers = host.engine.containers({ownership.FARM: self.settings.farm_id})
             except DockerError:
+                unreachable.append(host.name)
                 continue
             for container in containers:
                 own = Ownership.from_labels(container.labels)
@@ -304,7 +310,7 @@ class SlaveProvisioner:
             if name not in seen:
                 found.append(AgentStatus(node=name, template=mark.template, host=None, state="no container",
                                          created=mark.created, in_jenkins=True))  # fmt: skip
-        return sorted(found, key=lambda a: (a.created, a.node))
+        return AgentListing(tuple(sorted(found, key=lambda a: (a.created, a.node))), tuple(unreachable))
 
     def suspended(self) -> dict[str, float]:
         """Suspended templates and when (clock seconds) each may be tried again."""

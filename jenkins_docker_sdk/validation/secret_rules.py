@@ -52,6 +52,11 @@ class Hit:
     secret: str
 
 
+def may_hold_secret(text: str) -> bool:
+    """A cheap test: whether ``text`` may match a rule that needs no file kind, or a URL."""
+    return "PRIVATE KEY-----" in text or "AKIA" in text or ("://" in text and "@" in text)
+
+
 def candidate(path: str) -> str | None:
     """What the credentials file at ``path`` would hold, or ``None`` if it is no candidate."""
     for pattern, kind in _CANDIDATES:

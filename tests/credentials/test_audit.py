@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import attrs
 import pytest
 import yaml
 
@@ -14,6 +15,7 @@ from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.credentials.audit import AuditError, audit_directory, audit_text
 from jenkins_docker_sdk.credentials.masking import SecretMasker
 from jenkins_docker_sdk.output import render_farm, render_path
+from jenkins_docker_sdk.render import templates_dir
 from tests.conftest import EXAMPLE_FARM
 
 AWS = "AKIA" + "ABCDEFGHIJKLMNOP"  # the shape of an access key id, split so no scanner trips on this file
@@ -91,19 +93,43 @@ def _farm_with_secret_step(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_render_refuses_output_with_a_secret_and_keeps_the_previous_one(
+def test_a_secret_in_a_manifest_is_refused_at_its_line_before_anything_renders(
     tmp_path: Path, rendered: Path, workers: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = {p: p.read_bytes() for p in rendered.rglob("*") if p.is_file()}
     farm = _farm_with_secret_step(tmp_path)
 
-    assert main(["render", str(farm), "-o", str(rendered), "--workers", str(workers)]) == 1
+    assert main(["render", str(farm), "-o", str(rendered), "--workers", str(workers)]) == 2
+    assert main(["check", str(farm)]) == 2  # check says the same
 
     err = capsys.readouterr().err
-    assert "jobs/teamA/web-build.Jenkinsfile:15: a user:password@ URL" in err
-    assert "jobs/teamA/web-build.config.xml" in err
+    manifest = farm / "teamA/node-web/jenkins-docker.yml"
+    assert f"{manifest}:" in err
+    assert "jobs[0].steps[2] holds a user:password@ URL: curl -T app.tgz https://deploy:****@nexus" in err
     assert "s3cr3t" not in err
     assert "Traceback" not in err
+    assert {p: p.read_bytes() for p in rendered.rglob("*") if p.is_file()} == before
+    assert [p.name for p in rendered.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def _templates_with_secret(tmp_path: Path) -> Path:
+    """The shipped templates, the Jenkinsfile's made to write a password (what no manifest check sees)."""
+    templates = Path(shutil.copytree(templates_dir(), tmp_path / "templates"))
+    jenkinsfile = templates / "Jenkinsfile.groovy.j2"
+    jenkinsfile.write_text("// https://deploy:s3cr3t-Pw@nexus.example.com/\n" + jenkinsfile.read_text())
+    return templates
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_output_audit_still_refuses_what_reaches_the_output_and_keeps_the_previous_one(
+    tmp_path: Path, rendered: Path, workers: int
+) -> None:
+    before = {p: p.read_bytes() for p in rendered.rglob("*") if p.is_file()}
+    with pytest.raises(AuditError) as error:
+        render_path(EXAMPLE_FARM, rendered, workers=workers, templates=_templates_with_secret(tmp_path))
+    assert "jobs/teamA/web-build.Jenkinsfile:1: a user:password@ URL" in str(error.value)
+    assert "jobs/teamA/web-build.config.xml" in str(error.value)
+    assert "s3cr3t" not in str(error.value)
     assert {p: p.read_bytes() for p in rendered.rglob("*") if p.is_file()} == before
     assert [p.name for p in rendered.parent.iterdir() if p.name.startswith(".")] == []
 
@@ -111,9 +137,24 @@ def test_render_refuses_output_with_a_secret_and_keeps_the_previous_one(
 def test_render_farm_audits_too(tmp_path: Path) -> None:
     from jenkins_docker_sdk import Farm
 
-    with pytest.raises(AuditError, match="secret"):
-        render_farm(Farm.from_path(_farm_with_secret_step(tmp_path)), tmp_path / "out")
+    farm = Farm.from_path(EXAMPLE_FARM)  # a Farm built in code has no manifest check behind it
+    repos = [
+        attrs.evolve(repo, jobs=tuple(attrs.evolve(job, steps=(f"echo {AWS}",)) for job in repo.jobs))
+        for repo in farm.repos
+    ]
+    with pytest.raises(AuditError, match="an AWS access key id"):
+        render_farm(attrs.evolve(farm, repos=tuple(repos)), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_private_key_escaped_into_a_groovy_literal_is_found() -> None:
+    key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLez\n"
+    groovy = f"node {{\n  sh('cat > k <<EOF\\n{key.replace(chr(10), chr(92) + 'n')}EOF')\n}}\n"
+    [finding] = audit_text("jobs/teamX/a.Jenkinsfile", groovy)
+    assert finding.kind == "a private key (RSA PRIVATE KEY)"
+    assert finding.line == 2
+    seed = groovy.replace("\\", "\\\\")  # escaped once more, as the seed embeds a Jenkinsfile
+    assert [f.kind for f in audit_text("jobs/seed.groovy", seed)] == ["a private key (RSA PRIVATE KEY)"]
 
 
 @pytest.mark.parametrize("workers", [1, 2])

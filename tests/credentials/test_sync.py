@@ -112,6 +112,32 @@ def test_a_missing_value_stops_sync_before_any_request(
     assert mock.credentials == {}
 
 
+@pytest.mark.parametrize("bad", ["\x00", "\x1b", "\x7f"])
+def test_a_control_character_in_a_value_stops_sync_before_any_request(
+    mock: MockJenkins, example_farm: Farm, canaries: dict[str, str], bad: str
+) -> None:
+    name = "TEAMB__TEAMB_DEPLOY_TOKEN_SECRET"
+    assert name in canaries
+    values = {**canaries, name: f"tok{bad}en"}
+    mock.clear_request_log()
+    with pytest.raises(InputError) as caught:
+        sync_credentials(
+            farm_credentials(example_farm), MappingSource(values), _client(), masker=SecretMasker()
+        )
+    text = str(caught.value)
+    assert f"{name} holds the control character U+{ord(bad):04X} (character 4 of the value)" in text
+    assert "tok" not in text
+    assert mock.request_log == []
+    assert mock.credentials == {}
+
+
+def test_a_file_content_may_hold_any_character(
+    mock: MockJenkins, example_farm: Farm, canaries: dict[str, str]
+) -> None:
+    values = {**canaries, "TEAMC__TEAMC_GCS_CONTENT": "line\x00\x1bbinary"}
+    _sync(example_farm, values)  # sent in base64
+
+
 def test_optional_values_may_be_missing(
     mock: MockJenkins, example_farm: Farm, canaries: dict[str, str]
 ) -> None:
@@ -231,3 +257,8 @@ def test_cli_sync_with_a_missing_value_exits_2(
     assert "farm.yml:" in err
     assert "Traceback" not in err
     assert mock.credentials == {}
+
+
+def test_stdin_is_read_no_further_than_a_file_would_be() -> None:
+    with pytest.raises(InputError, match="stdin holds more than 2 MiB of values"):
+        StdinSource.read(io.StringIO("A: " + "x" * (2 * 1024 * 1024)))

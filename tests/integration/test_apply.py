@@ -235,7 +235,7 @@ def test_prune_removes_a_team_folder_that_jds_made_once_its_jobs_are_gone(
 ) -> None:
     apply_output(render(), client)
     shutil.rmtree(farm / "teamD")
-    result = apply_output(render(), client, prune=True)
+    result = apply_output(render(), client, prune=True, prune_teams=("teamD",))  # retired on purpose
     assert result.ok
     assert [(s.name, s.action.value) for s in result.plan.steps][-2:] == [
         ("teamD/app-release", "delete"),
@@ -251,7 +251,7 @@ def test_prune_keeps_a_team_folder_that_holds_something_else(
     apply_output(render(), client)
     mock_jenkins.add_job("teamD/hand-made")
     shutil.rmtree(farm / "teamD")
-    result = apply_output(render(), client, prune=True)
+    result = apply_output(render(), client, prune=True, prune_teams=("teamD",))  # retired on purpose
     assert result.ok
     assert "teamD" in mock_jenkins.folders
     assert set(mock_jenkins.jobs) >= {"teamD/hand-made"}

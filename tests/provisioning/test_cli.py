@@ -80,6 +80,26 @@ def test_provision_agents_release_on_the_example_farm(
     assert (code, out) == (0, "nothing to reap\n")
 
 
+def test_agents_lists_the_hosts_that_answered_and_names_the_ones_that_did_not(
+    capsys: pytest.CaptureFixture[str], docker_harness: Harness, mock_jenkins_server: MockJenkinsServer
+) -> None:
+    where = ["--farm", str(EXAMPLE_FARM), "--jenkins", mock_jenkins_server.url, "--farm-id", "cli-half"]
+    code, out, err = jds(capsys, "agents", *where, "--docker-host", docker_harness.docker_host)
+    assert (code, err) == (0, "")
+    assert out.split() == ["NODE", "TEMPLATE", "HOST", "STATE", "AGE", "JENKINS"]
+    code, _, err = jds(
+        capsys,
+        "agents",
+        *where,
+        "--docker-host",
+        docker_harness.docker_host,
+        "--docker-host",
+        "tcp://127.0.0.1:9",
+    )
+    assert code == 1
+    assert err == "error: host 127.0.0.1:9 did not answer: its agents are not listed\n"
+
+
 def test_bad_input_exits_2_without_traceback(
     capsys: pytest.CaptureFixture[str], docker_harness: Harness, mock_jenkins_server: MockJenkinsServer
 ) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 from jenkins_docker_sdk.apply import (
@@ -62,7 +64,7 @@ def dir_(name: str, description: str | None = None) -> RemoteItem:
 
 
 def plan_for(
-    want: Desired, remote: list[RemoteItem], configs: dict[str, str] | None = None, **options: bool
+    want: Desired, remote: list[RemoteItem], configs: dict[str, str] | None = None, **options: Any
 ) -> Plan:
     chosen = Options(**options)
     assert sorted(configs or {}) == configs_to_read(want, remote, chosen)
@@ -231,7 +233,8 @@ def test_prune_deletes_a_managed_folder_only_when_everything_in_it_goes() -> Non
     )
     job = rendered("teamZ/old")
     configs = {"teamZ": team_folder.config_xml, "teamZ/old": job.config_xml}
-    plan = plan_for(desired(rendered("teamA/build")), [folder_item, applied(job)], configs, prune=True)
+    retired = {"prune": True, "prune_teams": ["teamZ"]}  # a team not in the render at all
+    plan = plan_for(desired(rendered("teamA/build")), [folder_item, applied(job)], configs, **retired)
     assert [(s.name, s.action.value) for s in plan.steps][-2:] == [
         ("teamZ/old", "delete"),
         ("teamZ", "delete"),
@@ -239,7 +242,7 @@ def test_prune_deletes_a_managed_folder_only_when_everything_in_it_goes() -> Non
 
     hand_made = RemoteItem("teamZ/someones", "not ours", False)
     plan = plan_for(
-        desired(rendered("teamA/build")), [folder_item, applied(job), hand_made], configs, prune=True
+        desired(rendered("teamA/build")), [folder_item, applied(job), hand_made], configs, **retired
     )
     assert actions(plan)["teamZ"] == "stale"
     assert "still holds teamZ/someones" in next(s.reason for s in plan.steps if s.name == "teamZ")
@@ -272,3 +275,28 @@ def test_summary_counts_jobs_and_folders_apart() -> None:
     assert summary["job"]["create"] == 2
     assert summary["folder"]["create"] == 1
     assert summary["job"]["unchanged"] == 0
+
+
+def test_prune_keeps_the_jobs_of_a_team_the_render_has_no_repository_of() -> None:
+    gone = rendered("teamZ/old")
+    stale = rendered("teamA/old")
+    remote = [dir_("teamA"), applied(rendered("teamA/build")), applied(stale), applied(gone)]
+    want = desired(rendered("teamA/build"))
+    plan = plan_for(want, remote, {"teamA/old": stale.config_xml}, prune=True)
+    assert actions(plan)["teamA/old"] == "delete"  # its team is rendered: pruned as before
+    assert actions(plan)["teamZ/old"] == "stale"
+    (reason,) = [s.reason for s in plan.steps if s.name == "teamZ/old"]
+    assert reason == (
+        "managed, no longer rendered, but the render has no repository of team teamZ: "
+        "kept (--prune-team teamZ deletes it)"
+    )
+    named = plan_for(want, remote, {"teamA/old": stale.config_xml, "teamZ/old": gone.config_xml},
+                     prune=True, prune_teams=("teamZ",))  # fmt: skip
+    assert actions(named)["teamZ/old"] == "delete"
+
+
+def test_a_team_with_repositories_but_no_jobs_left_is_pruned() -> None:
+    old = rendered("teamZ/old")
+    want = attrs.evolve(desired(rendered("teamA/build")), teams=frozenset({"teamA", "teamZ"}))
+    plan = plan_for(want, [applied(old)], {"teamZ/old": old.config_xml}, prune=True)
+    assert actions(plan)["teamZ/old"] == "delete"

@@ -155,3 +155,17 @@ def test_a_dockerfile_symlinked_from_outside_the_repository_is_refused(tmp_path:
     with pytest.raises(FarmError, match="Dockerfile is a symlink to a file outside the repository") as error:
         Farm.from_path(tmp_path / "farm")
     assert error.value.problems[0].location == Location(repo / "Dockerfile")
+
+
+def test_an_output_path_that_is_a_symlink_keeps_the_link_and_replaces_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "renders" / "current"
+    link = tmp_path / "out"
+    link.symlink_to(target)  # dangling at first: the first render creates the target
+    for _ in range(2):
+        assert main(["render", str(EXAMPLE_FARM), "-o", str(link)]) == 0
+        assert link.is_symlink()
+        assert (target / "report.json").is_file()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["current"]  # no staging left beside it
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    assert main(["render", str(EXAMPLE_FARM), "-o", str(loop)]) == 2

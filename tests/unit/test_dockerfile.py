@@ -76,3 +76,15 @@ def test_bad_dockerfiles_name_the_line(text: str, line: int, says: str) -> None:
     assert problem.location.line == line
     assert says in str(caught.value)
     assert str(caught.value).startswith(f"repo/Dockerfile:{line}: ")
+
+
+def test_variables_that_repeat_variables_are_refused_before_they_grow() -> None:
+    lines = ["ARG A0=aaaaaaaaaaaaaaaa"] + [f"ARG A{n}=${{A{n - 1}}}${{A{n - 1}}}" for n in range(1, 40)]
+    text = "\n".join(lines) + "\nFROM x:${A39}\n"  # 16 * 2**39 characters, unbounded
+    with pytest.raises(DockerfileError) as error:
+        analyse(text, Path("Dockerfile"))
+    (problem,) = error.value.problems
+    assert problem.message == "'${A11}${A11}' expands to more than 65,536 characters"
+    assert problem.location.line == 13
+    env = "FROM x:1\nENV A=" + "a" * 40_000 + "\nLABEL big=$A\n"
+    assert len(analyse(env, Path("Dockerfile")).labels["big"]) == 40_000  # long, but under the bound
