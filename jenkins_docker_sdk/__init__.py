@@ -49,7 +49,6 @@ from jenkins_docker_sdk.models import (
 )
 from jenkins_docker_sdk.output import RenderResult, render_farm, render_path
 from jenkins_docker_sdk.render import Renderer
-from jenkins_docker_sdk.validation import HadolintError, ImageValidator, Policy, ValidationReport, load_policy
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult, apply_output
@@ -59,9 +58,22 @@ if TYPE_CHECKING:
     from jenkins_docker_sdk.credentials.masking import MaskingFilter, Secret, SecretMasker
     from jenkins_docker_sdk.credentials.sources import EnvSource, FileSource, StdinSource, ValueSource
     from jenkins_docker_sdk.provisioning import ProvisionerSettings, SlaveProvisioner, reap
+    from jenkins_docker_sdk.validation import (
+        HadolintError,
+        ImageValidator,
+        Policy,
+        ValidationReport,
+        load_policy,
+    )
 
-#: Imported on first use: they pull in python-jenkins and requests, which rendering never needs.
+#: Imported on first use: they pull in python-jenkins, requests, docker and the image gate,
+#: which rendering never needs.
 _LAZY = {
+    "HadolintError": "jenkins_docker_sdk.validation",
+    "ImageValidator": "jenkins_docker_sdk.validation",
+    "Policy": "jenkins_docker_sdk.validation",
+    "ValidationReport": "jenkins_docker_sdk.validation",
+    "load_policy": "jenkins_docker_sdk.validation",
     "ApplyResult": "jenkins_docker_sdk.apply",
     "apply_output": "jenkins_docker_sdk.apply",
     "JenkinsClient": "jenkins_docker_sdk.clients",

@@ -10,14 +10,19 @@ the values from before that line.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import dockerfile as buildkit
 
 from jenkins_docker_sdk.errors import DockerfileError, InputError, Location
+
+if TYPE_CHECKING:
+    import dockerfile as buildkit
 from jenkins_docker_sdk.inputfile import MAX_DOCKERFILE_BYTES, read_text
 
 #: The LABEL a team sets to give its image Jenkins labels, space separated.
@@ -152,8 +157,24 @@ def parse_dockerfile(path: Path, *, display: Path | None = None) -> DockerfileIn
     return analyse(text, shown)
 
 
+#: The Go library of BuildKit's parser (``dockerfile``), loaded on first use: loading it starts a
+#: Go runtime, which a forked child cannot inherit, and discovery forks its workers when this
+#: process has not loaded it yet (see :func:`go_runtime_loaded`).
+GO_MODULE = "dockerfile"
+
+
+def go_runtime_loaded() -> bool:
+    """Whether this process has loaded the parser's Go runtime (then it must not fork workers)."""
+    return GO_MODULE in sys.modules
+
+
+def _buildkit() -> Any:
+    return importlib.import_module(GO_MODULE)
+
+
 def analyse(text: str, path: Path) -> DockerfileInfo:
     """Analyse Dockerfile ``text``; ``path`` is only used to name it in errors."""
+    buildkit = _buildkit()
     try:
         commands = buildkit.parse_string(text)
     except buildkit.GoParseError as exc:
@@ -331,6 +352,8 @@ def expand(word: str, variables: Mapping[str, str], where: Location, escape: str
     escape character protect ``"``, ``$`` and itself; outside quotes the escape character
     protects any character.
     """
+    if "$" not in word and "'" not in word and '"' not in word and escape not in word:
+        return word  # nothing to remove or expand: most words
     out: list[str] = []
     size = len(word)  # an upper bound of the result, but for what variables add
     i = 0

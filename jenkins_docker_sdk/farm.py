@@ -22,7 +22,12 @@ import attrs
 
 from jenkins_docker_sdk import names, tenancy
 from jenkins_docker_sdk.credentials.scope import check_credentials
-from jenkins_docker_sdk.dockerfile import AGENT_LABELS_KEY, DockerfileInfo, parse_dockerfile
+from jenkins_docker_sdk.dockerfile import (
+    AGENT_LABELS_KEY,
+    DockerfileInfo,
+    go_runtime_loaded,
+    parse_dockerfile,
+)
 from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError, Location, Problem
 from jenkins_docker_sdk.farm_unique import farm_unique
 from jenkins_docker_sdk.farm_walk import DOCKERFILE, FARM_FILE, MANIFEST, RepoWalk
@@ -54,8 +59,9 @@ def load_farm(root: Path, *, workers: int = 1) -> Farm:
         root: the farm root.
         workers: processes that read repositories: 1 (the default) reads everything in
             this process; 0 means one per core (at most 8) for a farm of at least
-            ``PARALLEL_THRESHOLD`` repositories. Workers are spawned, so a script that asks
-            for them needs the usual ``if __name__ == "__main__":`` guard.
+            ``PARALLEL_THRESHOLD`` repositories. Workers are forked while this process
+            has not loaded the Dockerfile parser, else spawned; a script that asks for
+            them needs the usual ``if __name__ == "__main__":`` guard for the latter.
 
     Raises:
         FarmError: listing every problem found, each with file and line.
@@ -218,10 +224,10 @@ class _RepoReader:
     rel: Path
     settings: FarmSettings
     problems: list[Problem]
+    directory: Path = attrs.field(init=False)
 
-    @property
-    def directory(self) -> Path:
-        return self.root / self.rel
+    def __attrs_post_init__(self) -> None:
+        self.directory = self.root / self.rel
 
     def at(self, path: Path, position: tuple[int, int] | None = None) -> Location:
         return Location(path, *position) if position else Location(path)
@@ -510,7 +516,7 @@ class _RepoReader:
         binds = bool(config.credentials) or bool(config.git and config.git.credentials)
         if tenancy.isolated(self.settings.tenancy, binds_credentials=binds):
             expression = tenancy.with_team(expression, team)
-        return str(expression)
+        return expression.canonical()
 
     def _steps_ok(self, job: str, steps: list[str], raw: Any, manifest_path: Path) -> bool:
         """A step's ``#!`` line counts only as its first line (Jenkins' ``sh`` looks there alone)."""
@@ -587,15 +593,18 @@ def _load_repos(
     """Read every repository, in several processes for a large farm, keeping farm order.
 
     Chunks are handed out while the farm is still being walked, so the walk overlaps with
-    the workers' start and work. Workers are spawned, never forked: the Dockerfile parser
-    is a Go library, and a Go runtime does not survive fork (a forked child hangs).
+    the workers' start and work. Workers are forked, so that they start with every module
+    this process imported, unless this process has loaded the Dockerfile parser: it is a Go
+    library, and a Go runtime does not survive fork (a forked child may hang). Then they
+    are spawned, and each imports the SDK itself.
     """
     first = list(islice(rels, PARALLEL_THRESHOLD))
     count = workers or (min(os.cpu_count() or 1, 8) if len(first) >= PARALLEL_THRESHOLD else 1)
     if count < 2:
         chunks = [_load_chunk(root, [*first, *rels], settings, each_chunk)]
     else:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
+        start = "spawn" if go_runtime_loaded() or not hasattr(os, "fork") else "fork"
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(start)) as pool:
             try:
                 futures = [
                     pool.submit(_load_chunk, root, part, settings, each_chunk)

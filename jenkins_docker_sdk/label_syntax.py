@@ -68,6 +68,10 @@ _DESCRIPTIONS = {
 }  # fmt: skip
 
 
+_PARSED: dict[str, LabelExpression] = {}  # text -> its expression (see LabelExpression.parse)
+_PARSED_LIMIT = 100_000
+
+
 class LabelExpression:
     """A parsed label expression. Build one with :meth:`parse`.
 
@@ -81,10 +85,26 @@ class LabelExpression:
     def parse(text: str) -> LabelExpression:
         """Parse ``text`` exactly as Jenkins' ``Label.parseExpression`` does.
 
+        Expressions are immutable, so each distinct text is parsed once per process (the
+        farm's labels are parsed where they are read and again where they are bound).
+
         Raises:
             LabelSyntaxError: with ``.expression``, ``.position`` (0-based) and a caret.
         """
-        return _Parser(text).parse()
+        found = _PARSED.get(text)
+        if found is None:
+            found = _Parser(text).parse()
+            if len(_PARSED) >= _PARSED_LIMIT:
+                _PARSED.clear()
+            _PARSED[text] = found
+        return found
+
+    def canonical(self) -> str:
+        """``str(self)``, remembered so that parsing that text again costs a lookup."""
+        text = str(self)
+        if len(_PARSED) < _PARSED_LIMIT:
+            _PARSED.setdefault(text, self)
+        return text
 
     def matches(self, labels: Iterable[str] | frozenset[str]) -> bool:
         """Whether a node carrying ``labels`` satisfies this expression."""

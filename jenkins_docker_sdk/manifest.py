@@ -237,6 +237,34 @@ class RepoManifest:
 # --- reading --------------------------------------------------------------------------
 
 
+def _written(where: Any) -> str:
+    """Where a value is, for a message: ``(("jenkins-docker.yml", "jobs"), 0)`` is
+    ``jenkins-docker.yml.jobs[0]``. Readers pass these nested pairs down and write them out
+    only for a problem, which most values never have."""
+    if isinstance(where, str):
+        return where
+    parent, key = where
+    return f"{_written(parent)}[{key}]" if isinstance(key, int) else f"{_written(parent)}.{key}"
+
+
+@attrs.frozen
+class _Type:
+    """A field's type hint, classified once: ``kind`` and, per kind, what it holds."""
+
+    kind: str  # "optional" | "literal" | "list" | "object" | "scalar"
+    arg: Any  # the inner _Type, the literal's values, the attrs class or the scalar type
+
+
+@attrs.frozen
+class _Field:
+    """One field of a file model, as the reader uses it."""
+
+    name: str
+    type: _Type
+    meta: Any
+    required: bool
+
+
 @attrs.define
 class _Reader:
     path: Path
@@ -246,99 +274,109 @@ class _Reader:
         location = Location(self.path, *where) if where else Location(self.path)
         self.problems.append(Problem(message, location, hint))
 
-    def read_object(self, data: Any, cls: type[T], where: tuple[int, int] | None, what: str) -> T | None:
+    def read_object(self, data: Any, cls: type[T], where: tuple[int, int] | None, what: Any) -> T | None:
         if not isinstance(data, dict):
-            self.fail(f"{what} must be a mapping, not {_kind(data)}", where)
+            self.fail(f"{_written(what)} must be a mapping, not {_kind(data)}", where)
             return None
         before = len(self.problems)
-        fields, hints = _shape(cls)  # type: ignore[arg-type]  # classes are hashable
+        fields = _fields(cls)  # type: ignore[arg-type]  # classes are hashable
         positions: dict[Any, tuple[int, int]] = getattr(data, "positions", {})
         values: dict[str, Any] = {}
         for key, value in data.items():
+            field = fields.get(key)
             at = positions.get(key, where)
-            if key not in fields:
+            if field is None:
                 close = difflib.get_close_matches(str(key), fields, n=1)
                 accepted = "did you mean " + repr(close[0]) + "?" if close else ""
                 self.fail(
-                    f"unknown key {key!r} in {what}" + (f"; {accepted}" if accepted else ""),
+                    f"unknown key {key!r} in {_written(what)}" + (f"; {accepted}" if accepted else ""),
                     at,
                     "accepted keys: " + ", ".join(fields),
                 )
                 continue
-            field = fields[key]
-            values[key] = self.read_value(value, hints[key], field.metadata, at, f"{what}.{key}")
-        missing = [n for n, f in fields.items() if f.default is attrs.NOTHING and n not in data]
-        for name in missing:
-            self.fail(f"{what} needs the key {name!r}: {fields[name].metadata['doc']}", where)
+            values[key] = self.read_value(value, field.type, field.meta, at, (what, key))
+        if len(values) < len(fields):
+            for name in [f.name for f in fields.values() if f.required and f.name not in data]:
+                self.fail(f"{_written(what)} needs the key {name!r}: {fields[name].meta['doc']}", where)
         if len(self.problems) > before:
             return None  # the problems are already recorded
         return cls(**values)
 
-    def read_value(self, value: Any, hint: Any, meta: Any, at: tuple[int, int] | None, what: str) -> Any:
-        kind, arg = _classify(hint)
+    def read_value(self, value: Any, typ: _Type, meta: Any, at: tuple[int, int] | None, what: Any) -> Any:
+        kind = typ.kind
+        if kind == "scalar":
+            return self.read_scalar(value, typ.arg, meta, at, what)
         if kind == "optional":
-            return None if value is None else self.read_value(value, arg, meta, at, what)
+            return None if value is None else self.read_value(value, typ.arg, meta, at, what)
         if kind == "literal":
-            if value not in arg:
-                self.fail(f"{what} is {value!r}; accepted: " + " | ".join(map(str, arg)), at)
+            if value not in typ.arg:
+                self.fail(f"{_written(what)} is {value!r}; accepted: " + " | ".join(map(str, typ.arg)), at)
                 return None
             return value
         if kind == "list":
             if not isinstance(value, list):
-                self.fail(f"{what} must be a list, not {_kind(value)}", at)
+                self.fail(f"{_written(what)} must be a list, not {_kind(value)}", at)
                 return None
             if (most := meta.get("max_items")) is not None and len(value) > most:
-                self.fail(f"{what} has {len(value)} items; accepted: at most {most}", at)
+                self.fail(f"{_written(what)} has {len(value)} items; accepted: at most {most}", at)
                 return None
             item_at: list[tuple[int, int]] = getattr(value, "positions", [])
+            item = typ.arg
             return [
-                self.read_value(item, arg, meta, item_at[i] if i < len(item_at) else at, f"{what}[{i}]")
-                for i, item in enumerate(value)
+                self.read_value(entry, item, meta, item_at[i] if i < len(item_at) else at, (what, i))
+                for i, entry in enumerate(value)
             ]
-        if kind == "object":
-            return self.read_object(value, arg, at, what)
-        return self.read_scalar(value, arg, meta, at, what)
+        return self.read_object(value, typ.arg, at, what)
 
-    def read_scalar(self, value: Any, hint: Any, meta: Any, at: tuple[int, int] | None, what: str) -> Any:
+    def read_scalar(self, value: Any, hint: Any, meta: Any, at: tuple[int, int] | None, what: Any) -> Any:
+        if hint is str:
+            if type(value) is not str:
+                self.fail(f"{_written(what)} must be a string, not {_kind(value)}", at)
+                return None
+            check = meta["check"]
+            if check is not None and (reason := check(value)) is not None:
+                self.fail(f"{_written(what)} {_shown(value)} is not accepted: {reason}", at)
+                return None
+            return value
         if hint is bool:
             if not isinstance(value, bool):
-                self.fail(f"{what} must be true or false, not {_kind(value)}", at)
+                self.fail(f"{_written(what)} must be true or false, not {_kind(value)}", at)
                 return None
             return value
-        if hint in (int, float):
-            numeric = (int, float) if hint is float else (int,)
-            if isinstance(value, bool) or not isinstance(value, numeric):
-                self.fail(
-                    f"{what} must be {'a number' if hint is float else 'an integer'}, not {_kind(value)}",
-                    at,
-                )
-                return None
-            if hint is float and (not math.isfinite(value) or value <= 0):
-                self.fail(f"{what} is {value}; accepted: a finite number above 0", at)
-                return None
-            low, high = meta.get("min"), meta.get("max")
-            if (low is not None and value < low) or (high is not None and value > high):
-                if low is not None and high is not None:
-                    bounds = f"between {low} and {high}"
-                else:
-                    bounds = f"at least {low}" if low is not None else f"at most {high}"
-                self.fail(f"{what} is {value}; accepted: {bounds}", at)
-                return None
-            return value
-        if not isinstance(value, str):
-            self.fail(f"{what} must be a string, not {_kind(value)}", at)
+        numeric = (int, float) if hint is float else (int,)
+        if isinstance(value, bool) or not isinstance(value, numeric):
+            wanted = "a number" if hint is float else "an integer"
+            self.fail(f"{_written(what)} must be {wanted}, not {_kind(value)}", at)
             return None
-        check = meta.get("check")
-        if check is not None and (reason := check(value)) is not None:
-            self.fail(f"{what} {_shown(value)} is not accepted: {reason}", at)
+        if hint is float and (not math.isfinite(value) or value <= 0):
+            self.fail(f"{_written(what)} is {value}; accepted: a finite number above 0", at)
+            return None
+        low, high = meta.get("min"), meta.get("max")
+        if (low is not None and value < low) or (high is not None and value > high):
+            if low is not None and high is not None:
+                bounds = f"between {low} and {high}"
+            else:
+                bounds = f"at least {low}" if low is not None else f"at most {high}"
+            self.fail(f"{_written(what)} is {value}; accepted: {bounds}", at)
             return None
         return value
 
 
 @functools.cache
-def _shape(cls: type[Any]) -> tuple[dict[str, attrs.Attribute[Any]], dict[str, Any]]:
-    """A file model's fields and resolved type hints (computed once per class)."""
-    return attrs.fields_dict(cls), typing.get_type_hints(cls)
+def _fields(cls: type[Any]) -> dict[str, _Field]:
+    """A file model's fields, each with its type classified (computed once per class)."""
+    hints = typing.get_type_hints(cls)
+    return {
+        f.name: _Field(f.name, _type_of(hints[f.name]), f.metadata, f.default is attrs.NOTHING)
+        for f in attrs.fields(cls)
+    }
+
+
+def _type_of(hint: Any) -> _Type:
+    kind, arg = _classify(hint)
+    if kind in ("optional", "list"):
+        return _Type(kind, _type_of(arg))
+    return _Type(kind, arg)
 
 
 def _shown(value: str, limit: int = 60) -> str:

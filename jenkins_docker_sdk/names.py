@@ -130,25 +130,27 @@ def branch_name(value: str) -> str | None:
 #: Characters no generated file can carry faithfully: control characters (C0 but tab and line
 #: feed, DEL, C1), surrogates (a lone one is not text), and Unicode noncharacters (U+FDD0-U+FDEF
 #: and the last two code points of every plane: XML 1.0 excludes U+FFFE and U+FFFF, and
-#: Groovy's lexer reads U+FFFF as the end of its input).
-_UNCARRIED = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+#: Groovy's lexer reads U+FFFF as the end of its input); and the invisible controls that make
+#: text read differently from what it is ("Trojan Source"): bidirectional embeddings,
+#: overrides and isolates.
+_UNCARRIED_CLASS = (
+    "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufdd0-\\ufdef\\ufffe\\uffff"
+    "\\u202a-\\u202e\\u2066-\\u2069"
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
-    + "]"
 )
-#: Invisible controls that make text read differently from what it is ("Trojan Source"):
-#: bidirectional embeddings, overrides and isolates.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-#: Line breaks beyond the line feed: a one-line value holds none of them.
-_LINE_BREAKS = re.compile("[\n\u2028\u2029]")
+_UNCARRIED = re.compile(f"[{_UNCARRIED_CLASS}]")
+#: ... and, in a one-line value, the line breaks: line feed, U+2028, U+2029 (one scan for both).
+_NOT_ONE_LINE = re.compile(f"[\\n\\u2028\\u2029{_UNCARRIED_CLASS}]")
 
 
 def uncarried(value: str) -> tuple[int, str] | None:
     """The first character of ``value`` that no generated file can carry: (index, what it is)."""
-    found = _UNCARRIED.search(value) or _BIDI_CONTROLS.search(value)
-    if found is None:
-        return None
-    code = ord(found.group())
+    found = _UNCARRIED.search(value)
+    return None if found is None else (found.start(), _what(found.group()))
+
+
+def _what(character: str) -> str:
+    code = ord(character)
     if 0xD800 <= code <= 0xDFFF:
         kind = "a lone surrogate, which is not a character"
     elif 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
@@ -157,16 +159,17 @@ def uncarried(value: str) -> tuple[int, str] | None:
         kind = "an invisible bidirectional control, which makes text read differently from what it is"
     else:
         kind = "a control character"
-    return found.start(), f"U+{code:04X} is {kind}"
+    return f"U+{code:04X} is {kind}"
 
 
 def printable(value: str) -> str | None:
     """Free text on one line: URLs, paths, cron specs, one-line descriptions."""
-    if (line_break := _LINE_BREAKS.search(value)) is not None:
-        return f"a line break (U+{ord(line_break.group()):04X}) is not accepted in a one-line value"
-    if (found := uncarried(value)) is not None:
-        return f"{found[1]}; accepted: printable characters and tab"
-    return None
+    found = _NOT_ONE_LINE.search(value)
+    if found is None:
+        return None
+    if found.group() in "\n\u2028\u2029":
+        return f"a line break (U+{ord(found.group()):04X}) is not accepted in a one-line value"
+    return f"{_what(found.group())}; accepted: printable characters and tab"
 
 
 def text(value: str) -> str | None:

@@ -263,15 +263,15 @@ def _staging(out: Path) -> Iterator[Path]:
 
 def _write_text(directory: Path, relative: str, text: str) -> None:
     """Create ``directory/relative`` (and its folders) holding ``text``; never overwrites."""
-    path = directory / relative
+    path = os.path.join(directory, relative)  # a string: no Path object for each of thousands
     try:
         _write_new(path, text.encode("utf-8"))
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         _write_new(path, text.encode("utf-8"))
 
 
-def _write_new(path: Path, data: bytes) -> None:
+def _write_new(path: str | Path, data: bytes) -> None:
     """Create ``path`` and write ``data`` (plain os calls: thousands of small files)."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:

@@ -1,6 +1,6 @@
 """Secrets written into farm files, found as each value is read.
 
-The rules are the output audit's (:mod:`jenkins_docker_sdk.validation.secret_rules`:
+The rules are the output audit's (:mod:`jenkins_docker_sdk.secret_rules`:
 private keys, AWS access key ids, ``user:password@`` URLs), run on every string of
 farm.yml, a manifest or a policy when the file is read, so ``jds check`` and ``jds render``
 refuse them alike, at the value's file:line, with the secret redacted. A key in a step would
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jenkins_docker_sdk.errors import Location, Problem
-from jenkins_docker_sdk.validation.secret_rules import Hit, find_secrets, may_hold_secret
+from jenkins_docker_sdk.secret_rules import Hit, find_secrets, may_hold_secret
 
 REDACTED = "****"
 _EXCERPT = 100  # characters of the value's line shown around a secret

@@ -12,6 +12,7 @@ merge semantics: a key written in the mapping itself overrides a merged one.
 
 from __future__ import annotations
 
+import operator
 import re
 from pathlib import Path
 from typing import Any
@@ -78,10 +79,19 @@ class _Loader(_Base):  # type: ignore[misc]
     being built is a recursive alias, which is refused.
     """
 
+    # libyaml's composer calls these two around every node, for path resolvers, which are
+    # not used: C builtins that ignore their arguments cost a fraction of a Python method.
+    descend_resolver = operator.is_  # (parent, index) -> ignored
+    ascend_resolver = tuple  # () -> ignored
+
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         """The tag of a node; for plain scalars, remembered per text (keys repeat a lot)."""
-        if kind is not yaml.ScalarNode or not implicit[0]:
-            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        if kind is yaml.MappingNode:
+            return _MAP_TAG
+        if kind is yaml.SequenceNode:
+            return _SEQ_TAG
+        if not implicit[0]:  # a quoted scalar (a tagged one is not resolved at all)
+            return _STR_TAG
         tag = _PLAIN_SCALAR_TAGS.get(value)
         if tag is None:
             tag = super().resolve(kind, value, implicit)
@@ -100,21 +110,23 @@ class _Loader(_Base):  # type: ignore[misc]
             self.deep_construct = False
 
     def _build(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
             return node.value if node.tag == _STR_TAG else self._construct(node)
-        if id(node) in self._building:
+        building = self._building
+        if id(node) in building:
             raise _error("a recursive alias cannot be read", node)
-        if len(self._building) >= MAX_DEPTH:
+        if len(building) >= MAX_DEPTH:
             raise _error(f"mappings and lists are nested more than {MAX_DEPTH} levels deep", node)
-        self._building.add(id(node))
+        building.add(id(node))
         try:
-            if isinstance(node, yaml.MappingNode):
-                return self._build_map(node)
-            if isinstance(node, yaml.SequenceNode):
-                return self._build_seq(node)
+            if kind is yaml.MappingNode:
+                return self._build_map(node)  # type: ignore[arg-type]
+            if kind is yaml.SequenceNode:
+                return self._build_seq(node)  # type: ignore[arg-type]
         finally:
-            self._building.discard(id(node))
-        raise _error(f"unexpected {type(node).__name__}", node)
+            building.discard(id(node))
+        raise _error(f"unexpected {kind.__name__}", node)
 
     def _construct(self, node: yaml.Node) -> Any:
         """A node through PyYAML's constructor; a text that is not what its tag says is refused."""
@@ -144,19 +156,22 @@ class _Loader(_Base):  # type: ignore[misc]
         data.positions = positions
         data.start = _mark(node)
         merged: LocatedDict | None = None
+        build = self._build
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 raise _error("a mapping key must be a plain value", key_node)
-            if key_node.tag == _MERGE_TAG:
+            tag = key_node.tag
+            if tag == _MERGE_TAG:
                 if merged is not None:
                     raise _error("duplicate merge key '<<' (one per mapping; it takes a list)", key_node)
                 merged = self._merged(value_node)
                 continue
-            key = self._build(key_node)
+            key = key_node.value if tag == _STR_TAG else build(key_node)
             if key in data:
                 raise _error(f"duplicate key {key!r} (first written on line {positions[key][0]})", key_node)
-            data[key] = self._build(value_node)
-            positions[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            data[key] = build(value_node)
+            mark = key_node.start_mark
+            positions[key] = (mark.line + 1, mark.column + 1)
         if not merged:
             return data
         result = LocatedDict((key, value) for key, value in merged.items() if key not in data)

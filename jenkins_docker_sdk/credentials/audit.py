@@ -2,7 +2,7 @@
 
 Two kinds of finding: a known value (from a value source, in any form the masker knows) and
 a secret-looking string, by the same rules the image gate uses
-(:mod:`jenkins_docker_sdk.validation.secret_rules`: private keys, AWS access key ids,
+(:mod:`jenkins_docker_sdk.secret_rules`: private keys, AWS access key ids,
 ``user:password@`` URLs). A finding names the file and line and what was found, never the
 secret. A private key whose line breaks were escaped into a string literal (``\\n`` in a
 Groovy step) is found too. ``jds render`` audits what it writes, in the worker that renders
@@ -21,7 +21,7 @@ import attrs
 
 from jenkins_docker_sdk.credentials.masking import SecretMasker
 from jenkins_docker_sdk.errors import JenkinsDockerSDKError
-from jenkins_docker_sdk.validation.secret_rules import Hit, find_secrets, may_hold_secret
+from jenkins_docker_sdk.secret_rules import Hit, find_secrets, may_hold_secret
 
 #: Shown as what a rendered file is, to the rules that care about the kind of file.
 _KIND = "rendered output"

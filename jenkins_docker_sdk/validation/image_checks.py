@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from jenkins_docker_sdk.secret_rules import Hit, scan_file
 from jenkins_docker_sdk.validation.dockerfile_checks import is_public_key_fingerprint, is_secret_name
 from jenkins_docker_sdk.validation.findings import Check, Finding, ValidationReport, redact
 from jenkins_docker_sdk.validation.layers import Entry, ImageArchive, Layer, merge, read_image, wasted_bytes
-from jenkins_docker_sdk.validation.secret_rules import Hit, scan_file
 
 MB = 1024 * 1024
 

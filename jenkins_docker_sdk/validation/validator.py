@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from jenkins_docker_sdk.models import Connector
+from jenkins_docker_sdk.secret_rules import scan_file
 from jenkins_docker_sdk.validation.dockerfile_lint import lint_dockerfile
 from jenkins_docker_sdk.validation.findings import ValidationReport
 from jenkins_docker_sdk.validation.hadolint import Hadolint
@@ -24,7 +25,6 @@ from jenkins_docker_sdk.validation.image_files import ContentCapture
 from jenkins_docker_sdk.validation.layers import Scanner, merge, read_image
 from jenkins_docker_sdk.validation.policy import Policy
 from jenkins_docker_sdk.validation.probes import ProbeSettings, run_probes
-from jenkins_docker_sdk.validation.secret_rules import scan_file
 from jenkins_docker_sdk.validation.suite_checks import static_suite_checks
 
 

@@ -105,3 +105,33 @@ def test_a_failing_chunk_stops_discovery_with_its_error(tmp_path: Path) -> None:
     root = _farm(tmp_path, PARALLEL_THRESHOLD + 10)
     with pytest.raises(RuntimeError, match=r"chunk of \d+ failed"):
         discover(root, _explode, workers=2)
+
+
+def test_a_process_that_has_not_loaded_the_go_parser_forks_its_workers(tmp_path: Path) -> None:
+    """A fresh process (as `jds render` is) has not loaded BuildKit's Go runtime when it reads
+    the farm, so its workers are forked: they render exactly what one process renders."""
+    import subprocess
+    import sys
+
+    root = _farm(tmp_path / "farm", PARALLEL_THRESHOLD + 10)
+    render_farm(load_farm(root, workers=1), tmp_path / "serial")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import multiprocessing\n"
+        "from jenkins_docker_sdk.dockerfile import go_runtime_loaded\n"
+        "from jenkins_docker_sdk.output import render_path\n"
+        "assert not go_runtime_loaded(), 'the Go parser was loaded by importing the SDK'\n"
+        "started = []\n"
+        "original = multiprocessing.get_context\n"
+        "multiprocessing.get_context = lambda method=None: started.append(method) or original(method)\n"
+        "render_path(Path(sys.argv[1]), Path(sys.argv[2]), workers=2)\n"
+        "print(started)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(root), str(tmp_path / "forked")],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['fork']"
+    assert _tree(tmp_path / "forked") == _tree(tmp_path / "serial")

@@ -1,4 +1,7 @@
-"""Our rules for secrets in image files: which files to read, and what counts as a secret.
+"""Our rules for secrets: which image files to read, and what counts as a secret in any text.
+
+Shared by the image gate (layers and ENV), the reading of farm files (team values) and the
+audit of rendered output; it imports nothing of the SDK, so rendering need not load the gate.
 
 Own rules (detect-secrets is not a dependency): to stay one fast pass, a file's content is
 read only when its path names a credentials file (up to :data:`MAX_CANDIDATE` bytes) or it
