@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from jenkins_docker_sdk import AgentTemplate, LabelExpression, LabelResolver
-from jenkins_docker_sdk.models import Mode
+from jenkins_docker_sdk.model import Mode
 
 T = TypeVar("T")
 

@@ -41,7 +41,7 @@ from typing import Any
 import docker
 
 from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
-from jenkins_docker_sdk.models import AgentTemplate
+from jenkins_docker_sdk.model import AgentTemplate
 from jenkins_docker_sdk.provisioning import DockerHost, ProvisionerSettings, SlaveProvisioner, StaticBackend
 from jenkins_docker_sdk.provisioning.ownership import FARM
 from jenkins_docker_sdk.testing import MockJenkins

@@ -21,8 +21,6 @@ from jenkins_docker_sdk.errors import (
     JenkinsPermissionError,
     LabelResolutionError,
     LabelSyntaxError,
-    Location,
-    Problem,
     RenderError,
 )
 from jenkins_docker_sdk.label_analysis import Finding, LabelReport, analyse_labels
@@ -34,7 +32,7 @@ from jenkins_docker_sdk.labels import (
     parse_label_string,
     write_label_string,
 )
-from jenkins_docker_sdk.models import (
+from jenkins_docker_sdk.model import (
     AgentTemplate,
     CloudSettings,
     Credential,
@@ -43,6 +41,8 @@ from jenkins_docker_sdk.models import (
     FarmSettings,
     GitSource,
     JobSpec,
+    Location,
+    Problem,
     StaticNode,
     TeamRepo,
     Triggers,

@@ -24,7 +24,7 @@ from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, J
 from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.labels import LabelExpression
 from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
-from jenkins_docker_sdk.models import Connector, Farm
+from jenkins_docker_sdk.model import Connector, Farm
 from jenkins_docker_sdk.output import REPORT, render_path
 from jenkins_docker_sdk.process_edge import TERMINATED_EXIT, Terminated, process_edge
 

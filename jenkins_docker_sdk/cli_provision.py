@@ -18,7 +18,7 @@ import click
 from jenkins_docker_sdk.errors import InputError
 
 if TYPE_CHECKING:
-    from jenkins_docker_sdk.models import Farm
+    from jenkins_docker_sdk.model import Farm
     from jenkins_docker_sdk.provisioning import AgentStatus, SlaveProvisioner
 
 TOKEN_ENV = "JENKINS_API_TOKEN"
@@ -60,7 +60,7 @@ def _provisioner(params: dict[str, Any], **settings: Any) -> tuple[SlaveProvisio
     """The farm, backend, controller and settings the shared options describe."""
     from jenkins_docker_sdk.clients import JenkinsClient
     from jenkins_docker_sdk.clients.docker import DockerEngine, TLSFiles
-    from jenkins_docker_sdk.models import Farm
+    from jenkins_docker_sdk.model import Farm
     from jenkins_docker_sdk.provisioning import (
         DRYDOCK,
         DockerHost,

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from jenkins_docker_sdk.errors import DockerfileError, InputError, Location
+from jenkins_docker_sdk.errors import DockerfileError, InputError
+from jenkins_docker_sdk.model import Location
 
 if TYPE_CHECKING:
     import dockerfile as buildkit

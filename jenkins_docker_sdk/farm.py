@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from jenkins_docker_sdk import names, tenancy
+from jenkins_docker_sdk import tenancy
 from jenkins_docker_sdk.credentials.scope import check_credentials
 from jenkins_docker_sdk.dockerfile import (
     AGENT_LABELS_KEY,
@@ -28,13 +28,13 @@ from jenkins_docker_sdk.dockerfile import (
     go_runtime_loaded,
     parse_dockerfile,
 )
-from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError, Location, Problem
+from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError
 from jenkins_docker_sdk.farm_unique import farm_unique
 from jenkins_docker_sdk.farm_walk import DOCKERFILE, FARM_FILE, MANIFEST, RepoWalk
 from jenkins_docker_sdk.label_analysis import analyse_labels
 from jenkins_docker_sdk.labels import And, Atom, LabelExpression, parse_label_string, quote_atom
 from jenkins_docker_sdk.manifest import FarmFile, JobConfig, RepoManifest, read
-from jenkins_docker_sdk.models import (
+from jenkins_docker_sdk.model import (
     AgentTemplate,
     CloudSettings,
     Credential,
@@ -42,9 +42,13 @@ from jenkins_docker_sdk.models import (
     Farm,
     FarmSettings,
     JobSpec,
+    Location,
+    Problem,
     TeamRepo,
     Tenancy,
     Triggers,
+    names,
+    use_farm_reader,
 )
 from jenkins_docker_sdk.repo_paths import inside as _inside
 from jenkins_docker_sdk.yamlfile import load_yaml
@@ -710,3 +714,6 @@ def _bind(repos: list[TeamRepo], problems: list[Problem]) -> tuple[dict[str, tup
     report = analyse_labels(repos)
     problems.extend(report.problems())
     return dict(report.bindings), report.warning_lines()
+
+
+use_farm_reader(lambda root, workers: load_farm(root, workers=workers))  # Farm.from_path reads with it

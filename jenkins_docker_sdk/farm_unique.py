@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jenkins_docker_sdk.errors import InputError, Location, Problem
-from jenkins_docker_sdk.models import AgentTemplate, FarmSettings, TeamRepo
+from jenkins_docker_sdk.errors import InputError
+from jenkins_docker_sdk.model import AgentTemplate, FarmSettings, Location, Problem, TeamRepo
 from jenkins_docker_sdk.yamlfile import load_yaml
 
 _DEFAULT_REGISTRY = "docker.io"

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import attrs
 
-from jenkins_docker_sdk.errors import Location, Problem
 from jenkins_docker_sdk.inputfile import open_error
+from jenkins_docker_sdk.model import Location, Problem
 
 FARM_FILE = "farm.yml"
 MANIFEST = "jenkins-docker.yml"

@@ -13,7 +13,8 @@ import os
 import stat
 from pathlib import Path
 
-from jenkins_docker_sdk.errors import InputError, Location
+from jenkins_docker_sdk.errors import InputError
+from jenkins_docker_sdk.model import Location
 
 #: The largest YAML file read (farm.yml, a manifest, a policy): a manifest of thousands of
 #: jobs is well under it.

@@ -21,9 +21,9 @@ from typing import Any, Literal
 import attrs
 
 from jenkins_docker_sdk import tenancy
-from jenkins_docker_sdk.errors import InputError, LabelSyntaxError, Location, Problem
+from jenkins_docker_sdk.errors import InputError, LabelSyntaxError
 from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, Resolution, quote_atom
-from jenkins_docker_sdk.models import AgentTemplate, Farm, JobSpec, StaticNode, TeamRepo
+from jenkins_docker_sdk.model import AgentTemplate, Farm, JobSpec, Location, Problem, StaticNode, TeamRepo
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")

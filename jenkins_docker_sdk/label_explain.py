@@ -19,7 +19,7 @@ from typing import Any, Literal
 import attrs
 
 from jenkins_docker_sdk.label_syntax import Atom, Implies, LabelExpression, Not, quote_atom
-from jenkins_docker_sdk.models import AgentTemplate, Mode, StaticNode
+from jenkins_docker_sdk.model import AgentTemplate, Mode, StaticNode
 from jenkins_docker_sdk.tenancy import TEAM_ATOM_PREFIX
 
 #: Expressions with more atoms than this are explained by the polarity heuristic.

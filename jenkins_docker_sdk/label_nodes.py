@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from jenkins_docker_sdk.errors import InputError
 from jenkins_docker_sdk.label_strings import parse_label_string
-from jenkins_docker_sdk.models import Mode, StaticNode
+from jenkins_docker_sdk.model import Mode, StaticNode
 
 #: Names under which Jenkins lists its built-in node (display names and URL names, old and new).
 BUILT_IN_NODE_NAMES = frozenset({"master", "(master)", "Built-In Node", "built-in", "(built-in)"})

@@ -18,14 +18,14 @@ whole, the name of a label atom Jenkins already holds is that one atom (``known_
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
 from jenkins_docker_sdk.errors import LabelSyntaxError
+from jenkins_docker_sdk.model import LABEL_DELIMITERS, LABEL_QUOTES, quote_label, write_label_string
 
-_DELIMITERS = " \t\n\r"
-_QUOTES = "\"'"
+_DELIMITERS = LABEL_DELIMITERS
+_QUOTES = LABEL_QUOTES
 _ESCAPABLE = "\\\"' "  # QuotedStringTokenizer.ESCAPABLE_CHARS
-_NEEDS_QUOTES = frozenset(_DELIMITERS + _QUOTES + "\\")
 
 
 def parse_label_string(
@@ -90,24 +90,6 @@ def parse_label_string(
     if has_token:
         atoms.add("".join(token))
     return frozenset(atoms)
-
-
-def quote_label(atom: str) -> str:
-    """One atom as a label string token: bare when Jenkins' tokenizer reads it back unchanged."""
-    if atom and _NEEDS_QUOTES.isdisjoint(atom):
-        return atom
-    return '"' + atom.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def write_label_string(atoms: Iterable[str]) -> str:
-    """A label string that Jenkins' ``Label.parse`` reads back as exactly ``atoms`` (sorted).
-
-    Atoms with a blank, a quote or a backslash, and the empty atom, are double-quoted with
-    ``\\\\`` and ``\\"`` escaped; everything else is written as it is. Jenkins' one
-    state-dependent rule still applies: if the whole string names a label atom the
-    controller holds, Jenkins reads that atom instead (only possible for atoms with blanks).
-    """
-    return " ".join(quote_label(atom) for atom in sorted(set(atoms)))
 
 
 __all__ = ["parse_label_string", "quote_label", "write_label_string"]

@@ -39,7 +39,7 @@ from jenkins_docker_sdk.label_syntax import (
     Or,
     quote_atom,
 )
-from jenkins_docker_sdk.models import AgentTemplate, StaticNode
+from jenkins_docker_sdk.model import AgentTemplate, StaticNode
 
 __all__ = [
     "MAX_NESTING",

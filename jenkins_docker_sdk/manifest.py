@@ -18,17 +18,18 @@ from typing import Any, Literal, TypeVar, Union
 
 import attrs
 
-from jenkins_docker_sdk import names
-from jenkins_docker_sdk.errors import Location, Problem
-from jenkins_docker_sdk.models import (
+from jenkins_docker_sdk.model import (
     Connector,
     CredentialBinding,
     FarmCredential,
     GitSource,
     Isolation,
+    Location,
     Mode,
+    Problem,
     TeamCredential,
     Triggers,
+    names,
     spec,
 )
 from jenkins_docker_sdk.value_secrets import value_secrets

@@ -23,9 +23,9 @@ from typing import Any
 import attrs
 
 from jenkins_docker_sdk.credentials.audit import AuditError, AuditFinding, audit_text
-from jenkins_docker_sdk.errors import InputError, Location
+from jenkins_docker_sdk.errors import InputError
 from jenkins_docker_sdk.farm import discover, gc_paused
-from jenkins_docker_sdk.models import Farm, TeamRepo
+from jenkins_docker_sdk.model import Farm, Location, TeamRepo
 from jenkins_docker_sdk.render import HASH_LENGTH, SEED, SEED_DATA, Renderer, content_hash
 
 REPORT = "report.json"

@@ -21,7 +21,7 @@ import jinja2
 from jenkins_docker_sdk import escaping
 from jenkins_docker_sdk.credentials.casc import casc_entries
 from jenkins_docker_sdk.errors import RenderError
-from jenkins_docker_sdk.models import AgentTemplate, Farm, JobSpec
+from jenkins_docker_sdk.model import AgentTemplate, Farm, JobSpec
 
 #: Written into every generated job description (hidden in the UI: Jenkins shows HTML),
 #: so that a later sync can tell the jobs it manages from hand-made ones.

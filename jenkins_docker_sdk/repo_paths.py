@@ -13,7 +13,8 @@ import os
 import stat
 from pathlib import Path
 
-from jenkins_docker_sdk.errors import InputError, Location
+from jenkins_docker_sdk.errors import InputError
+from jenkins_docker_sdk.model import Location
 
 #: errno values that only say "there is nothing there": the path is judged as written.
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR})

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jenkins_docker_sdk.label_syntax import And, Atom, LabelExpression
-from jenkins_docker_sdk.models import AgentTemplate, Tenancy
+from jenkins_docker_sdk.model import AgentTemplate, Tenancy
 
 TEAM_ATOM_PREFIX = "team="
 RESERVED_HINT = (

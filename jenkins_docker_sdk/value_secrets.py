@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jenkins_docker_sdk.errors import Location, Problem
+from jenkins_docker_sdk.model import Location, Problem
 from jenkins_docker_sdk.secret_rules import Hit, find_secrets, may_hold_secret
 
 REDACTED = "****"

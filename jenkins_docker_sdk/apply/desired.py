@@ -13,10 +13,10 @@ from typing import Any
 
 import attrs
 
-from jenkins_docker_sdk import names
 from jenkins_docker_sdk.apply.marker import stamp
 from jenkins_docker_sdk.apply.recorded import RecordedFiles
-from jenkins_docker_sdk.errors import InputError, Location
+from jenkins_docker_sdk.errors import InputError
+from jenkins_docker_sdk.model import Location, names
 from jenkins_docker_sdk.output import REPORT
 from jenkins_docker_sdk.render import Renderer
 

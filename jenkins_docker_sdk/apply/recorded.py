@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 
-from jenkins_docker_sdk.errors import Location, Problem
+from jenkins_docker_sdk.model import Location, Problem
 from jenkins_docker_sdk.render import HASH_LENGTH
 
 _HINT = "render again to push what the farm says, or pass --allow-edited to push the file as it is"

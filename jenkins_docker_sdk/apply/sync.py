@@ -17,7 +17,8 @@ from jenkins_docker_sdk.apply.execute import Outcome, Progress, execute, run_all
 from jenkins_docker_sdk.apply.marker import read_marker
 from jenkins_docker_sdk.apply.plan import Options, Plan, configs_to_read, make_plan, missing_teams
 from jenkins_docker_sdk.clients import JenkinsAPI
-from jenkins_docker_sdk.errors import InputError, JenkinsError, Location
+from jenkins_docker_sdk.errors import InputError, JenkinsError
+from jenkins_docker_sdk.model import Location
 from jenkins_docker_sdk.render import Renderer
 
 DEFAULT_CONCURRENCY = 8

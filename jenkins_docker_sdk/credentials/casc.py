@@ -16,7 +16,7 @@ from typing import Any
 
 from jenkins_docker_sdk.credentials.fields import FIELDS, variable
 from jenkins_docker_sdk.escaping import CascPlaceholder
-from jenkins_docker_sdk.models import Credential
+from jenkins_docker_sdk.model import Credential
 
 #: The JCasC symbol of each type (the credentials plugin's class names, minus Impl).
 SYMBOLS = {

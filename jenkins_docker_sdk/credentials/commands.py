@@ -13,7 +13,7 @@ from jenkins_docker_sdk.credentials import masking
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.credentials.sources import ValueSource
-    from jenkins_docker_sdk.models import Farm
+    from jenkins_docker_sdk.model import Farm
 
 _values_option = click.option(
     "--values-from",
@@ -52,7 +52,7 @@ def sync(
     from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
     from jenkins_docker_sdk.credentials.sources import parse_source
     from jenkins_docker_sdk.credentials.sync import farm_credentials, sync_credentials
-    from jenkins_docker_sdk.models import Farm
+    from jenkins_docker_sdk.model import Farm
 
     loaded = Farm.from_path(farm)
     source = parse_source(values_from)
@@ -101,7 +101,7 @@ def _masker(values_from: str, farm: Path | None) -> masking.SecretMasker:
     """The values to look for: those of FARM's credentials in the source, or all of a file/stdin."""
     from jenkins_docker_sdk.credentials.sources import MappingSource, parse_source
     from jenkins_docker_sdk.errors import InputError
-    from jenkins_docker_sdk.models import Farm
+    from jenkins_docker_sdk.model import Farm
 
     source = parse_source(values_from)
     if farm is not None:

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from jenkins_docker_sdk.errors import InputError, Problem
-from jenkins_docker_sdk.models import Credential, CredentialType
+from jenkins_docker_sdk.errors import InputError
+from jenkins_docker_sdk.model import Credential, CredentialType, Problem
 
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 

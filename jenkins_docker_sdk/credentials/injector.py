@@ -20,8 +20,7 @@ from jenkins_docker_sdk.credentials.sync import (
     sync_credentials,
 )
 from jenkins_docker_sdk.credentials.values import CredentialValues, read_values
-from jenkins_docker_sdk.errors import Problem
-from jenkins_docker_sdk.models import Credential, Farm
+from jenkins_docker_sdk.model import Credential, Farm, Problem
 from jenkins_docker_sdk.render import Renderer
 
 

@@ -15,8 +15,15 @@ import re
 from collections.abc import Iterable, Sequence
 
 from jenkins_docker_sdk.credentials.fields import variable_collisions
-from jenkins_docker_sdk.errors import Location, Problem
-from jenkins_docker_sdk.models import Credential, CredentialType, FarmSettings, JobSpec, TeamRepo
+from jenkins_docker_sdk.model import (
+    Credential,
+    CredentialType,
+    FarmSettings,
+    JobSpec,
+    Location,
+    Problem,
+    TeamRepo,
+)
 
 #: Types ``git(credentialsId: ...)`` can clone with.
 GIT_TYPES: tuple[CredentialType, ...] = ("username_password", "ssh_key")

@@ -17,8 +17,9 @@ from typing import Protocol, TextIO
 
 import attrs
 
-from jenkins_docker_sdk.errors import InputError, Location, Problem
+from jenkins_docker_sdk.errors import InputError
 from jenkins_docker_sdk.inputfile import MAX_YAML_BYTES, size_text
+from jenkins_docker_sdk.model import Location, Problem
 from jenkins_docker_sdk.yamlfile import load_yaml, parse_yaml
 
 

@@ -19,7 +19,7 @@ from jenkins_docker_sdk.credentials.sources import ValueSource
 from jenkins_docker_sdk.credentials.storexml import credential_xml
 from jenkins_docker_sdk.credentials.values import read_values
 from jenkins_docker_sdk.errors import JenkinsNotFoundError
-from jenkins_docker_sdk.models import Credential, Farm
+from jenkins_docker_sdk.model import Credential, Farm
 
 log = logging.getLogger(__name__)
 

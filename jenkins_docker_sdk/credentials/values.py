@@ -17,8 +17,8 @@ import attrs
 from jenkins_docker_sdk.credentials import masking
 from jenkins_docker_sdk.credentials.fields import FIELDS, check_unique, variable
 from jenkins_docker_sdk.credentials.sources import ValueSource
-from jenkins_docker_sdk.errors import InputError, Problem
-from jenkins_docker_sdk.models import Credential
+from jenkins_docker_sdk.errors import InputError
+from jenkins_docker_sdk.model import Credential, Problem
 
 
 @attrs.frozen(repr=False)

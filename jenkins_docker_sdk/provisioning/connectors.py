@@ -15,7 +15,7 @@ import socket
 from collections.abc import Mapping
 from typing import Any
 
-from jenkins_docker_sdk.models import AgentTemplate
+from jenkins_docker_sdk.model import AgentTemplate
 from jenkins_docker_sdk.provisioning.agent_secret import SECRET_FILE
 from jenkins_docker_sdk.provisioning.backends import DockerHost
 from jenkins_docker_sdk.provisioning.settings import ProvisionerSettings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from jenkins_docker_sdk.models import AgentTemplate
+from jenkins_docker_sdk.model import AgentTemplate
 from jenkins_docker_sdk.provisioning.backends import DockerHost
 
 

@@ -45,7 +45,7 @@ from jenkins_docker_sdk.errors import (
     UnknownAgentError,
 )
 from jenkins_docker_sdk.labels import LabelResolver
-from jenkins_docker_sdk.models import AgentTemplate, Farm
+from jenkins_docker_sdk.model import AgentTemplate, Farm
 from jenkins_docker_sdk.provisioning import connectors, ownership, placement
 from jenkins_docker_sdk.provisioning.agent_secret import deliver_agent_secret, secret_tmpfs
 from jenkins_docker_sdk.provisioning.backends import Backend, DockerHost

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import attrs
 
-from jenkins_docker_sdk.models import Connector, Farm, Isolation
+from jenkins_docker_sdk.model import Connector, Farm, Isolation
 
 PullStrategy = Literal["always", "if-missing", "never"]
 PULL_STRATEGIES: tuple[PullStrategy, ...] = ("always", "if-missing", "never")

@@ -12,8 +12,7 @@ from typing import Literal
 
 import attrs
 
-from jenkins_docker_sdk import names
-from jenkins_docker_sdk.models import spec
+from jenkins_docker_sdk.model import names, spec
 
 _MODE = re.compile(r"[a-zA-Z-]?[a-zA-Z-]?[-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]")
 

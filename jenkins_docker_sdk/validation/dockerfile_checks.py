@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from jenkins_docker_sdk.dockerfile import DockerfileInfo, Instruction
-from jenkins_docker_sdk.errors import Location
-from jenkins_docker_sdk.models import Connector
+from jenkins_docker_sdk.model import Connector, Location
 from jenkins_docker_sdk.validation.findings import Check, Finding, Severity, redact
 
 if TYPE_CHECKING:

@@ -15,8 +15,7 @@ from typing import Any
 import attrs
 
 from jenkins_docker_sdk.dockerfile import parse_dockerfile
-from jenkins_docker_sdk.errors import Location
-from jenkins_docker_sdk.models import AgentTemplate, Farm
+from jenkins_docker_sdk.model import AgentTemplate, Farm, Location
 from jenkins_docker_sdk.validation.findings import Check, Finding, ValidationReport
 from jenkins_docker_sdk.validation.policy import Policy, load_policy
 from jenkins_docker_sdk.validation.validator import ImageValidator

@@ -10,7 +10,7 @@ from typing import Literal
 
 import attrs
 
-from jenkins_docker_sdk.errors import Location
+from jenkins_docker_sdk.model import Location
 
 Severity = Literal["error", "warning", "info"]
 

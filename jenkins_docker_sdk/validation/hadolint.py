@@ -19,7 +19,8 @@ from typing import Any
 
 import attrs
 
-from jenkins_docker_sdk.errors import JenkinsDockerSDKError, Location
+from jenkins_docker_sdk.errors import JenkinsDockerSDKError
+from jenkins_docker_sdk.model import Location
 from jenkins_docker_sdk.validation.findings import Check, Finding, Severity
 
 HADOLINT = Check("hadolint", "hadolint: Dockerfile best practice and ShellCheck on RUN")

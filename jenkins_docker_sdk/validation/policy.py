@@ -16,10 +16,9 @@ from typing import Literal, TypeVar
 
 import attrs
 
-from jenkins_docker_sdk.errors import InputError, Location
+from jenkins_docker_sdk.errors import InputError
 from jenkins_docker_sdk.manifest import json_schema, read
-from jenkins_docker_sdk.models import Connector, spec
-from jenkins_docker_sdk.names import registry_host
+from jenkins_docker_sdk.model import Connector, Location, names, spec
 from jenkins_docker_sdk.validation.cst import (
     CommandTest,
     FileContentTest,
@@ -85,7 +84,7 @@ class PolicyFile:
         "Most of the image that may be wasted bytes, in % (default 10).", maximum=100, default=None
     )
     trusted_registries: list[str] | None = spec(
-        "Registries base images may come from (empty: any).", check=registry_host, default=None
+        "Registries base images may come from (empty: any).", check=names.registry_host, default=None
     )
     setuid_allowed: list[str] | None = spec(
         "setuid/setgid files allowed in the image.", check=_absolute_path, default=None

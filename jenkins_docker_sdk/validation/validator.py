@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from jenkins_docker_sdk.models import Connector
+from jenkins_docker_sdk.model import Connector
 from jenkins_docker_sdk.secret_rules import scan_file
 from jenkins_docker_sdk.validation.dockerfile_lint import lint_dockerfile
 from jenkins_docker_sdk.validation.findings import ValidationReport

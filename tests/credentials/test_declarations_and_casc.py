@@ -13,7 +13,7 @@ from jenkins_docker_sdk.credentials.casc import casc_entry
 from jenkins_docker_sdk.credentials.fields import FIELDS, check_unique, variable
 from jenkins_docker_sdk.errors import FarmError, InputError
 from jenkins_docker_sdk.escaping import casc_value
-from jenkins_docker_sdk.models import Credential
+from jenkins_docker_sdk.model import Credential
 from jenkins_docker_sdk.render import Renderer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "farm"
@@ -157,7 +157,7 @@ def test_steps_that_do_not_trace_are_accepted(tmp_path: Path, step: str) -> None
              "GIT_PREVIOUS_COMMIT", "JENKINS_SECRET"],
 )  # fmt: skip
 def test_variables_jenkins_sets_are_refused(name: str) -> None:
-    from jenkins_docker_sdk import names
+    from jenkins_docker_sdk.model import names
 
     assert names.variable_name(name) == f"{name} is set by Jenkins itself; choose a name of your own"
     assert names.variable_name("DEPLOY_TOKEN") is None

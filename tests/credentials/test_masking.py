@@ -20,7 +20,8 @@ from jenkins_docker_sdk.credentials.masking import (
     mask_exception,
     masked_errors,
 )
-from jenkins_docker_sdk.errors import InputError, JenkinsError, Location, Problem
+from jenkins_docker_sdk.errors import InputError, JenkinsError
+from jenkins_docker_sdk.model import Location, Problem
 
 secrets = st.text(min_size=4, max_size=40).filter(lambda s: s.strip() == s and len(set(s)) > 2)
 surrounding = st.text(max_size=30)

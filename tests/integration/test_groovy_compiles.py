@@ -242,7 +242,7 @@ def test_the_checker_reports_syntax_errors_with_line_and_column(groovy: GroovyCh
 
 def test_bindings_of_every_type_and_shape_compile_and_run(groovy: GroovyChecker, tmp_path: Path) -> None:
     """Every credential type, with and without its optional variables, in one job and alone."""
-    from jenkins_docker_sdk.models import CredentialBinding, GitSource, JobSpec
+    from jenkins_docker_sdk.model import CredentialBinding, GitSource, JobSpec
     from tests.support.dsl_calls import find
 
     shapes = [

@@ -10,7 +10,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from jenkins_docker_sdk.models import Connector
+from jenkins_docker_sdk.model import Connector
 from jenkins_docker_sdk.validation import ImageValidator, ValidationReport, load_policy
 from jenkins_docker_sdk.validation.probes import PROBE_LABELS
 from tests.support.docker_harness import Harness, image_builder

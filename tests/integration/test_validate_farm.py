@@ -12,7 +12,7 @@ import docker
 import pytest
 
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.models import Farm
+from jenkins_docker_sdk.model import Farm
 from tests.integration.test_validate_agents import JNLP_AGENT
 from tests.support.docker_harness import Harness
 

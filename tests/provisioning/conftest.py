@@ -18,7 +18,7 @@ import pytest
 
 from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
 from jenkins_docker_sdk.clients.docker import DockerEngine
-from jenkins_docker_sdk.models import AgentTemplate
+from jenkins_docker_sdk.model import AgentTemplate
 from jenkins_docker_sdk.provisioning import (
     DockerHost,
     ProvisionerSettings,

@@ -6,11 +6,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from jenkins_docker_sdk.errors import (
-    JenkinsPermissionError,
-    ProvisioningFailedError,
-    TemplateSuspendedError,
-)
+from jenkins_docker_sdk.errors import JenkinsPermissionError, ProvisioningFailedError, TemplateSuspendedError
 from tests.provisioning.conftest import JNLP_STAND_IN, Farmhand, assert_nothing_leaked, template
 from tests.support.docker_harness import Harness
 

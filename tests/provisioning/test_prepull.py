@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jenkins_docker_sdk.models import Farm
+from jenkins_docker_sdk.model import Farm
 from jenkins_docker_sdk.provisioning import DockerHost
 from jenkins_docker_sdk.provisioning.prepull import busiest, prepull
 from tests.provisioning.conftest import Farmhand, template

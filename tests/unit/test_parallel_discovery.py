@@ -9,7 +9,7 @@ import pytest
 
 from jenkins_docker_sdk import FarmError, render_farm
 from jenkins_docker_sdk.farm import PARALLEL_THRESHOLD, discover, load_farm
-from jenkins_docker_sdk.models import TeamRepo
+from jenkins_docker_sdk.model import TeamRepo
 from jenkins_docker_sdk.output import render_path
 from tests.conftest import EXAMPLE_FARM
 

@@ -9,7 +9,7 @@ import pytest
 
 from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.errors import FarmError
-from jenkins_docker_sdk.models import Farm
+from jenkins_docker_sdk.model import Farm
 from jenkins_docker_sdk.validation.policy import load_policy
 
 

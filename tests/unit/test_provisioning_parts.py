@@ -9,7 +9,7 @@ import pytest
 from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
 from jenkins_docker_sdk.clients.docker import DockerEngine, TLSFiles, _split_reference
 from jenkins_docker_sdk.errors import JenkinsItemExistsError, JenkinsNotFoundError
-from jenkins_docker_sdk.models import AgentTemplate, Farm
+from jenkins_docker_sdk.model import AgentTemplate, Farm
 from jenkins_docker_sdk.provisioning import DockerHost, NodeMark, Ownership, ProvisionerSettings, RegistryAuth
 from jenkins_docker_sdk.provisioning.health import HostHealth, TemplateBreaker
 from jenkins_docker_sdk.provisioning.placement import choose, eligible, image_matches

@@ -10,7 +10,7 @@ import pytest
 
 from jenkins_docker_sdk import Farm, FarmError, LabelExpression, parse_label_string
 from jenkins_docker_sdk.errors import LabelResolutionError
-from jenkins_docker_sdk.models import AgentTemplate, Tenancy
+from jenkins_docker_sdk.model import AgentTemplate, Tenancy
 from jenkins_docker_sdk.provisioning import ProvisionerSettings, SlaveProvisioner, StaticBackend
 from jenkins_docker_sdk.provisioning.backends import DockerHost
 from jenkins_docker_sdk.tenancy import may_serve, requested_team, team_of, with_team, without_team
