@@ -23,12 +23,15 @@ from jenkins_docker_sdk.errors import (
     LabelSyntaxError,
     RenderError,
 )
-from jenkins_docker_sdk.label_analysis import Finding, LabelReport, analyse_labels
-from jenkins_docker_sdk.label_explain import Explanation, Verdict
 from jenkins_docker_sdk.labels import (
+    Explanation,
+    Finding,
     LabelExpression,
+    LabelReport,
     LabelResolver,
     Resolution,
+    Verdict,
+    analyse_labels,
     parse_label_string,
     write_label_string,
 )

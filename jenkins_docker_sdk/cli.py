@@ -21,8 +21,7 @@ from jenkins_docker_sdk.cli_provision import register as register_provisioning
 from jenkins_docker_sdk.credentials import commands as credential_commands
 from jenkins_docker_sdk.credentials.masking import MASKER, MaskingFilter
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
-from jenkins_docker_sdk.label_analysis import LabelReport, analyse_labels, report_from_error
-from jenkins_docker_sdk.labels import LabelExpression
+from jenkins_docker_sdk.labels import LabelExpression, LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.model import Connector, Farm
 from jenkins_docker_sdk.output import REPORT, render_path

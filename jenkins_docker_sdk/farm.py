@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 import attrs
 
-from jenkins_docker_sdk import tenancy
 from jenkins_docker_sdk.credentials.scope import check_credentials
 from jenkins_docker_sdk.dockerfile import (
     AGENT_LABELS_KEY,
@@ -31,8 +30,15 @@ from jenkins_docker_sdk.dockerfile import (
 from jenkins_docker_sdk.errors import FarmError, InputError, LabelSyntaxError
 from jenkins_docker_sdk.farm_unique import farm_unique
 from jenkins_docker_sdk.farm_walk import DOCKERFILE, FARM_FILE, MANIFEST, RepoWalk
-from jenkins_docker_sdk.label_analysis import analyse_labels
-from jenkins_docker_sdk.labels import And, Atom, LabelExpression, parse_label_string, quote_atom
+from jenkins_docker_sdk.labels import (
+    And,
+    Atom,
+    LabelExpression,
+    analyse_labels,
+    parse_label_string,
+    quote_atom,
+    tenancy,
+)
 from jenkins_docker_sdk.manifest import FarmFile, JobConfig, RepoManifest, read
 from jenkins_docker_sdk.model import (
     AgentTemplate,

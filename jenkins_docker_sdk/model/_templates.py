@@ -29,7 +29,7 @@ class AgentTemplate:
     cpus: float | None = None
     user: str | None = None
     docker_socket: bool = False
-    #: it serves every team's jobs (see :mod:`jenkins_docker_sdk.tenancy`), not only its team's
+    #: it serves every team's jobs (see :mod:`jenkins_docker_sdk.labels.tenancy`), not only its team's
     shared: bool = False
     dockerfile: Path | None = None
     source: Location | None = attrs.field(default=None, eq=False)

@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from jenkins_docker_sdk import tenancy
 from jenkins_docker_sdk.clients.docker import (
     ContainerSpec,
     DockerError,
@@ -44,7 +43,7 @@ from jenkins_docker_sdk.errors import (
     TemplateSuspendedError,
     UnknownAgentError,
 )
-from jenkins_docker_sdk.labels import LabelResolver
+from jenkins_docker_sdk.labels import LabelResolver, tenancy
 from jenkins_docker_sdk.model import AgentTemplate, Farm
 from jenkins_docker_sdk.provisioning import connectors, ownership, placement
 from jenkins_docker_sdk.provisioning.agent_secret import deliver_agent_secret, secret_tmpfs
@@ -138,7 +137,7 @@ class SlaveProvisioner:
 
         ``team`` defaults to the one the label asks for (``team=X && ...``, as the farm's job
         labels do). A job of no known team gets only shared templates, unless the farm's
-        isolation is ``credentials`` (see :mod:`jenkins_docker_sdk.tenancy`).
+        isolation is ``credentials`` (see :mod:`jenkins_docker_sdk.labels.tenancy`).
 
         Raises:
             LabelSyntaxError: the label does not parse.

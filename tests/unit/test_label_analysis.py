@@ -20,7 +20,7 @@ from jenkins_docker_sdk import (
     analyse_labels,
 )
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.label_analysis import LabelReport, edit_distance, report_from_error
+from jenkins_docker_sdk.labels import LabelReport, edit_distance, report_from_error
 from tests.conftest import EXAMPLE_FARM
 
 

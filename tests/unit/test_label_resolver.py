@@ -9,9 +9,7 @@ import attrs
 import pytest
 
 from jenkins_docker_sdk import AgentTemplate, InputError, LabelExpression, LabelResolver, StaticNode
-from jenkins_docker_sdk.label_explain import MAX_EXACT_ATOMS
-from jenkins_docker_sdk.label_nodes import JenkinsNodesClient
-from jenkins_docker_sdk.labels import instance_cap_reached
+from jenkins_docker_sdk.labels import MAX_EXACT_ATOMS, JenkinsNodesClient, instance_cap_reached
 
 
 def template(name: str, labels: str, mode: str = "exclusive") -> AgentTemplate:

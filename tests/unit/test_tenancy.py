@@ -10,10 +10,10 @@ import pytest
 
 from jenkins_docker_sdk import Farm, FarmError, LabelExpression, parse_label_string
 from jenkins_docker_sdk.errors import LabelResolutionError
+from jenkins_docker_sdk.labels._tenancy import may_serve, requested_team, team_of, with_team, without_team
 from jenkins_docker_sdk.model import AgentTemplate, Tenancy
 from jenkins_docker_sdk.provisioning import ProvisionerSettings, SlaveProvisioner, StaticBackend
 from jenkins_docker_sdk.provisioning.backends import DockerHost
-from jenkins_docker_sdk.tenancy import may_serve, requested_team, team_of, with_team, without_team
 
 AGENT = 'FROM jenkins/inbound-agent:3283.v92c105e0f819-1-jdk17\nLABEL io.jenkins.agent.labels="{labels}"\n'
 

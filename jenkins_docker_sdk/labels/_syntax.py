@@ -449,17 +449,3 @@ class _Parser:
             self.index += 1
             return inner
         raise self.unexpected(("ATOM", "(", "!"))
-
-
-__all__ = [
-    "MAX_NESTING",
-    "MAX_OPERATORS",
-    "And",
-    "Atom",
-    "Iff",
-    "Implies",
-    "LabelExpression",
-    "Not",
-    "Or",
-    "quote_atom",
-]

@@ -1,7 +1,7 @@
 """Label expressions, and which agent templates and static nodes serve them.
 
 The expression language itself (parsing exactly as Jenkins does, canonical text) lives in
-:mod:`jenkins_docker_sdk.label_syntax` and is re-exported here. This module binds
+:mod:`._syntax`. This module binds
 expressions the way Jenkins and the Docker and Kubernetes clouds do:
 
 - templates keep their order and the first match wins (``DockerCloud.getTemplates``);
@@ -23,43 +23,13 @@ from typing import TypeVar
 
 import attrs
 
-from jenkins_docker_sdk import label_explain
-from jenkins_docker_sdk.label_explain import ChangeFinder, Explanation, describe_change
-from jenkins_docker_sdk.label_nodes import JenkinsNodesClient, read_static_nodes
-from jenkins_docker_sdk.label_strings import parse_label_string, write_label_string
-from jenkins_docker_sdk.label_syntax import (
-    MAX_NESTING,
-    MAX_OPERATORS,
-    And,
-    Atom,
-    Iff,
-    Implies,
+from jenkins_docker_sdk.labels import _explain as label_explain
+from jenkins_docker_sdk.labels._explain import ChangeFinder, Explanation, describe_change
+from jenkins_docker_sdk.labels._nodes import JenkinsNodesClient, read_static_nodes
+from jenkins_docker_sdk.labels._syntax import (
     LabelExpression,
-    Not,
-    Or,
-    quote_atom,
 )
 from jenkins_docker_sdk.model import AgentTemplate, StaticNode
-
-__all__ = [
-    "MAX_NESTING",
-    "MAX_OPERATORS",
-    "And",
-    "Atom",
-    "Iff",
-    "Implies",
-    "LabelExpression",
-    "LabelResolver",
-    "Mismatch",
-    "Not",
-    "Or",
-    "Resolution",
-    "StaticNode",
-    "instance_cap_reached",
-    "parse_label_string",
-    "quote_atom",
-    "write_label_string",
-]
 
 #: Called with a template: True when it is at capacity (resolve() then skips it).
 CapacityCheck = Callable[[AgentTemplate], bool]
@@ -75,7 +45,7 @@ class Mismatch:
     """Why a template does not serve an expression: atoms it lacks or has in excess.
 
     ``exact`` is False when the change was estimated (see
-    :mod:`jenkins_docker_sdk.label_explain`) rather than proven smallest.
+    :mod:`._explain`) rather than proven smallest.
     """
 
     template: AgentTemplate
@@ -253,7 +223,7 @@ class LabelResolver:
         """A resolver over ``templates`` and the static nodes of a Jenkins controller.
 
         ``client`` needs python-jenkins' ``get_nodes()`` and ``get_node_config(name)``;
-        see :mod:`jenkins_docker_sdk.label_nodes` (the built-in node is not read).
+        see :mod:`._nodes` (the built-in node is not read).
 
         Raises:
             InputError: a node's configuration cannot be read; the node is named.

@@ -18,7 +18,7 @@ from collections.abc import Collection
 from typing import Any, Protocol
 
 from jenkins_docker_sdk.errors import InputError
-from jenkins_docker_sdk.label_strings import parse_label_string
+from jenkins_docker_sdk.labels._strings import parse_label_string
 from jenkins_docker_sdk.model import Mode, StaticNode
 
 #: Names under which Jenkins lists its built-in node (display names and URL names, old and new).
@@ -67,7 +67,7 @@ def node_from_config(
     """A :class:`StaticNode` from a node's ``config.xml`` (``<name>``, ``<label>``, ``<mode>``).
 
     ``<label>`` is split as Jenkins' ``Label.parse`` splits it (see
-    :func:`~jenkins_docker_sdk.label_strings.parse_label_string` for ``known_atoms``).
+    :func:`~._strings.parse_label_string` for ``known_atoms``).
 
     Raises:
         InputError: as for :func:`read_static_nodes`.

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from jenkins_docker_sdk.errors import LabelSyntaxError
-from jenkins_docker_sdk.model import LABEL_DELIMITERS, LABEL_QUOTES, quote_label, write_label_string
+from jenkins_docker_sdk.model import LABEL_DELIMITERS, LABEL_QUOTES
 
 _DELIMITERS = LABEL_DELIMITERS
 _QUOTES = LABEL_QUOTES
@@ -90,6 +90,3 @@ def parse_label_string(
     if has_token:
         atoms.add("".join(token))
     return frozenset(atoms)
-
-
-__all__ = ["parse_label_string", "quote_label", "write_label_string"]

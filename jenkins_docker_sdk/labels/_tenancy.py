@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from jenkins_docker_sdk.label_syntax import And, Atom, LabelExpression
+from jenkins_docker_sdk.labels._syntax import And, Atom, LabelExpression
 from jenkins_docker_sdk.model import AgentTemplate, Tenancy
 
 TEAM_ATOM_PREFIX = "team="

@@ -20,9 +20,10 @@ from typing import Any, Literal
 
 import attrs
 
-from jenkins_docker_sdk import tenancy
 from jenkins_docker_sdk.errors import InputError, LabelSyntaxError
-from jenkins_docker_sdk.labels import LabelExpression, LabelResolver, Resolution, quote_atom
+from jenkins_docker_sdk.labels import _tenancy as tenancy
+from jenkins_docker_sdk.labels._resolver import LabelResolver, Resolution
+from jenkins_docker_sdk.labels._syntax import LabelExpression, quote_atom
 from jenkins_docker_sdk.model import AgentTemplate, Farm, JobSpec, Location, Problem, StaticNode, TeamRepo
 
 Severity = Literal["error", "warning", "info"]

@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 import attrs
 
-from jenkins_docker_sdk.label_syntax import Atom, Implies, LabelExpression, Not, quote_atom
+from jenkins_docker_sdk.labels._syntax import Atom, Implies, LabelExpression, Not, quote_atom
+from jenkins_docker_sdk.labels._tenancy import TEAM_ATOM_PREFIX
 from jenkins_docker_sdk.model import AgentTemplate, Mode, StaticNode
-from jenkins_docker_sdk.tenancy import TEAM_ATOM_PREFIX
 
 #: Expressions with more atoms than this are explained by the polarity heuristic.
 MAX_EXACT_ATOMS = 16
