@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from jenkins_docker_sdk.dockerfile import DockerfileInfo, Stage, parse_dockerfile
 from jenkins_docker_sdk.errors import (
     DockerfileError,
     FarmError,
@@ -51,6 +50,7 @@ from jenkins_docker_sdk.model import (
     Triggers,
 )
 from jenkins_docker_sdk.output import RenderResult, render_farm, render_path
+from jenkins_docker_sdk.reading import DockerfileInfo, Stage, parse_dockerfile
 from jenkins_docker_sdk.render import Renderer
 
 if TYPE_CHECKING:

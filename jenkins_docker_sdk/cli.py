@@ -22,10 +22,10 @@ from jenkins_docker_sdk.credentials import commands as credential_commands
 from jenkins_docker_sdk.credentials.masking import MASKER, MaskingFilter
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
 from jenkins_docker_sdk.labels import LabelExpression, LabelReport, analyse_labels, report_from_error
-from jenkins_docker_sdk.manifest import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.model import Connector, Farm
 from jenkins_docker_sdk.output import REPORT, render_path
 from jenkins_docker_sdk.process_edge import TERMINATED_EXIT, Terminated, process_edge
+from jenkins_docker_sdk.reading import FarmFile, RepoManifest, json_schema
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult

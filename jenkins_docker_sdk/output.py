@@ -24,8 +24,8 @@ import attrs
 
 from jenkins_docker_sdk.credentials.audit import AuditError, AuditFinding, audit_text
 from jenkins_docker_sdk.errors import InputError
-from jenkins_docker_sdk.farm import discover, gc_paused
 from jenkins_docker_sdk.model import Farm, Location, TeamRepo
+from jenkins_docker_sdk.reading import discover, gc_paused
 from jenkins_docker_sdk.render import HASH_LENGTH, SEED, SEED_DATA, Renderer, content_hash
 
 REPORT = "report.json"
@@ -76,7 +76,7 @@ def render_path(
 ) -> tuple[Farm, RenderResult]:
     """Discover the farm under ``root`` and render it into ``out``, in one pass.
 
-    The same outputs as :func:`render_farm` on :func:`~jenkins_docker_sdk.farm.load_farm`,
+    The same outputs as :func:`render_farm` on :func:`~jenkins_docker_sdk.reading.load_farm`,
     but each job's files are rendered and written by the worker that read its repository,
     while the others read on; only the farm-wide files are left for the end. ``out`` is
     still replaced all at once, and only if the whole farm checked out.
@@ -84,7 +84,7 @@ def render_path(
     Args:
         root: the farm root.
         out: the output directory.
-        workers: as for :func:`~jenkins_docker_sdk.farm.load_farm`; 0: one per core for a
+        workers: as for :func:`~jenkins_docker_sdk.reading.load_farm`; 0: one per core for a
             large farm.
         templates: a directory of templates to use instead of the shipped ones.
         before_swap: called with the farm and the staging directory once everything is

@@ -7,7 +7,7 @@ a secret-looking string, by the same rules the image gate uses
 secret. A private key whose line breaks were escaped into a string literal (``\\n`` in a
 Groovy step) is found too. ``jds render`` audits what it writes, in the worker that renders
 each job; a cheap substring test keeps the rules off files that cannot match them. The same
-rules run on the farm's files as they are read (:mod:`jenkins_docker_sdk.value_secrets`):
+rules run on the farm's files as they are read (:mod:`jenkins_docker_sdk.reading`):
 this audit is the second line of defence.
 """
 

@@ -18,9 +18,8 @@ from typing import Protocol, TextIO
 import attrs
 
 from jenkins_docker_sdk.errors import InputError
-from jenkins_docker_sdk.inputfile import MAX_YAML_BYTES, size_text
 from jenkins_docker_sdk.model import Location, Problem
-from jenkins_docker_sdk.yamlfile import load_yaml, parse_yaml
+from jenkins_docker_sdk.reading import MAX_YAML_BYTES, load_yaml, parse_yaml, size_text
 
 
 class ValueSource(Protocol):
@@ -96,7 +95,7 @@ class StdinSource(MappingSource):
         """Read the whole of ``stream`` (default: ``sys.stdin``) once, at most as much as a file.
 
         Raises:
-            InputError: more than :data:`~jenkins_docker_sdk.inputfile.MAX_YAML_BYTES`
+            InputError: more than :data:`~jenkins_docker_sdk.reading.MAX_YAML_BYTES`
                 characters, or not YAML ``NAME: value`` pairs.
         """
         path = Path("<stdin>")

@@ -1,27 +1,19 @@
-"""Tenancy: which team a repository belongs to, and which agent templates may run a team's jobs.
+"""Tenancy in labels: the team labels that keep a team's jobs on its own and the shared templates.
 
-The rules (docs/security.md, "Tenancy"):
-
-1. A repository belongs to the team the farm puts it under: the first folder of its path,
-   or the longest matching path of farm.yml ``tenancy.paths`` (the platform team's file).
-   A manifest's ``team:`` may only restate it.
-2. A job runs only on its own team's templates and on shared ones: the templates of
-   ``tenancy.shared_teams`` (default ``platform``), those named in
-   ``tenancy.shared_templates``, and every DryDock template. With ``isolation:
-   credentials`` only the jobs that bind credentials are held to it.
-3. Jenkins is held to it through labels: a team's template carries ``team=<team>``, a
-   shared one ``team=<t>`` for every team of the farm, and an isolated job's expression is
-   ``team=<team> && (...)``; a team's templates are ``exclusive``, so no unlabelled job
-   reaches them either. Atoms starting with ``team=`` are reserved for these labels.
+The rules are in docs/security.md ("Tenancy"); which repository belongs to which team and
+which templates the farm shares is decided where the farm is read
+(:mod:`jenkins_docker_sdk.reading`). What Jenkins is told: a team's template carries
+``team=<team>``, a shared one ``team=<t>`` for every team of the farm, and an isolated job's
+expression is ``team=<team> && (...)``. Atoms starting with ``team=`` are reserved for these
+labels; the provisioner serves a team only the templates :func:`may_serve` allows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from jenkins_docker_sdk.labels._syntax import And, Atom, LabelExpression
-from jenkins_docker_sdk.model import AgentTemplate, Tenancy
+from jenkins_docker_sdk.model import AgentTemplate
 
 TEAM_ATOM_PREFIX = "team="
 RESERVED_HINT = (
@@ -38,36 +30,6 @@ def team_atom(team: str) -> str:
 def is_reserved(atom: str) -> bool:
     """Whether ``atom`` is a tenancy label, which teams may not write themselves."""
     return atom.startswith(TEAM_ATOM_PREFIX)
-
-
-def team_of(tenancy: Tenancy, repository: Path) -> tuple[str, str]:
-    """The team that owns ``repository`` (relative to the farm root), and why, for messages."""
-    parts = repository.parts
-    best: tuple[int, str, str] | None = None
-    for path, team in tenancy.paths:
-        prefix = Path(path).parts
-        if parts[: len(prefix)] == prefix and (best is None or len(prefix) > best[0]):
-            best = (len(prefix), team, f"farm.yml tenancy.paths {path!r}")
-    if best is not None:
-        return best[1], best[2]
-    return parts[0], "the first folder of its path under the farm root"
-
-
-def is_shared(tenancy: Tenancy, team: str, template: str) -> bool:
-    """Whether the farm shares the template ``template`` of ``team`` with every team.
-
-    DryDock templates are shared besides: every team's image builds run there.
-    """
-    return team in tenancy.shared_teams or template in tenancy.shared_templates
-
-
-def isolated(tenancy: Tenancy, *, binds_credentials: bool) -> bool:
-    """Whether a job may run only on its team's and the shared templates.
-
-    ``binds_credentials``: a credential reaches the job's agent (a binding, or the
-    checkout's credential).
-    """
-    return tenancy.isolation == "all" or binds_credentials
 
 
 def with_team(expression: LabelExpression, team: str) -> LabelExpression:

@@ -1,6 +1,6 @@
 """Our own Dockerfile checks: what hadolint does not see about a Jenkins agent image.
 
-Each check reads a :class:`~jenkins_docker_sdk.dockerfile.DockerfileInfo` (BuildKit's
+Each check reads a :class:`~jenkins_docker_sdk.reading.DockerfileInfo` (BuildKit's
 parse, with FROM lines expanded as Docker expands them) and returns findings with the
 file, line and column they are about. Secret values are never put into a finding.
 :func:`run_checks` applies a :class:`~jenkins_docker_sdk.validation.policy.Policy`: its
@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from jenkins_docker_sdk.dockerfile import DockerfileInfo, Instruction
 from jenkins_docker_sdk.model import Connector, Location
+from jenkins_docker_sdk.reading import DockerfileInfo, Instruction
 from jenkins_docker_sdk.validation.findings import Check, Finding, Severity, redact
 
 if TYPE_CHECKING:

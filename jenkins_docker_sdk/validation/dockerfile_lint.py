@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jenkins_docker_sdk.dockerfile import parse_dockerfile
 from jenkins_docker_sdk.model import Connector
+from jenkins_docker_sdk.reading import parse_dockerfile
 from jenkins_docker_sdk.validation.dockerfile_checks import CHECKS, run_checks
 from jenkins_docker_sdk.validation.findings import ValidationReport
 from jenkins_docker_sdk.validation.hadolint import HADOLINT, Hadolint

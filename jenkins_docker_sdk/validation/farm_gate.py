@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from jenkins_docker_sdk.dockerfile import parse_dockerfile
 from jenkins_docker_sdk.model import AgentTemplate, Farm, Location
+from jenkins_docker_sdk.reading import parse_dockerfile
 from jenkins_docker_sdk.validation.findings import Check, Finding, ValidationReport
 from jenkins_docker_sdk.validation.policy import Policy, load_policy
 from jenkins_docker_sdk.validation.validator import ImageValidator

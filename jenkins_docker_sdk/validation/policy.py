@@ -17,8 +17,8 @@ from typing import Literal, TypeVar
 import attrs
 
 from jenkins_docker_sdk.errors import InputError
-from jenkins_docker_sdk.manifest import json_schema, read
 from jenkins_docker_sdk.model import Connector, Location, names, spec
+from jenkins_docker_sdk.reading import json_schema, load_yaml, read
 from jenkins_docker_sdk.validation.cst import (
     CommandTest,
     FileContentTest,
@@ -26,7 +26,6 @@ from jenkins_docker_sdk.validation.cst import (
     MetadataTest,
     TestSuite,
 )
-from jenkins_docker_sdk.yamlfile import load_yaml
 
 #: The policy shipped with the SDK.
 DEFAULT_POLICY = Path(__file__).with_name("default-policy.yml")

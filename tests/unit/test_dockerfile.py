@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jenkins_docker_sdk import DockerfileError
-from jenkins_docker_sdk.dockerfile import analyse
+from jenkins_docker_sdk.reading import analyse
 
 WHERE = Path("repo/Dockerfile")
 

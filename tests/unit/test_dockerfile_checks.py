@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jenkins_docker_sdk.dockerfile import analyse
+from jenkins_docker_sdk.reading import analyse
 from jenkins_docker_sdk.validation.dockerfile_checks import is_secret_name, run_checks
 from jenkins_docker_sdk.validation.findings import Finding, redact
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jenkins_docker_sdk import Farm, FarmError
-from jenkins_docker_sdk.farm_unique import image_key
+from jenkins_docker_sdk.reading import image_key
 
 DOCKERFILE = 'FROM jenkins/inbound-agent:latest\nLABEL io.jenkins.agent.labels="linux {label}"\n'
 

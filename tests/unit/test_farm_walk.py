@@ -10,7 +10,7 @@ import pytest
 
 from jenkins_docker_sdk import Farm, FarmError
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.farm_walk import RepoWalk
+from jenkins_docker_sdk.reading import RepoWalk
 
 DOCKERFILE = 'FROM jenkins/inbound-agent:latest\nLABEL io.jenkins.agent.labels="linux"\n'
 MANIFEST = "jobs: [{name: build, label: linux}]\n"

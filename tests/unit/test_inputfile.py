@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jenkins_docker_sdk import InputError
-from jenkins_docker_sdk.inputfile import MAX_DOCKERFILE_BYTES, MAX_YAML_BYTES, read_text
+from jenkins_docker_sdk.reading import MAX_DOCKERFILE_BYTES, MAX_YAML_BYTES, read_text
 
 
 def _refusal(path: Path, **kwargs: int) -> str:

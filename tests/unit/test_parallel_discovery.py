@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from jenkins_docker_sdk import FarmError, render_farm
-from jenkins_docker_sdk.farm import PARALLEL_THRESHOLD, discover, load_farm
 from jenkins_docker_sdk.model import TeamRepo
 from jenkins_docker_sdk.output import render_path
+from jenkins_docker_sdk.reading import PARALLEL_THRESHOLD, discover, load_farm
 from tests.conftest import EXAMPLE_FARM
 
 
@@ -119,7 +119,7 @@ def test_a_process_that_has_not_loaded_the_go_parser_forks_its_workers(tmp_path:
         "import sys\n"
         "from pathlib import Path\n"
         "import multiprocessing\n"
-        "from jenkins_docker_sdk.dockerfile import go_runtime_loaded\n"
+        "from jenkins_docker_sdk.reading import go_runtime_loaded\n"
         "from jenkins_docker_sdk.output import render_path\n"
         "assert not go_runtime_loaded(), 'the Go parser was loaded by importing the SDK'\n"
         "started = []\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jenkins_docker_sdk.dockerfile import analyse
 from jenkins_docker_sdk.model import Connector
+from jenkins_docker_sdk.reading import analyse
 from jenkins_docker_sdk.validation.dockerfile_checks import registry_of, run_checks
 from jenkins_docker_sdk.validation.policy import Policy
 

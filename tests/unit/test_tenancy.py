@@ -10,10 +10,11 @@ import pytest
 
 from jenkins_docker_sdk import Farm, FarmError, LabelExpression, parse_label_string
 from jenkins_docker_sdk.errors import LabelResolutionError
-from jenkins_docker_sdk.labels._tenancy import may_serve, requested_team, team_of, with_team, without_team
+from jenkins_docker_sdk.labels import tenancy
 from jenkins_docker_sdk.model import AgentTemplate, Tenancy
 from jenkins_docker_sdk.provisioning import ProvisionerSettings, SlaveProvisioner, StaticBackend
 from jenkins_docker_sdk.provisioning.backends import DockerHost
+from jenkins_docker_sdk.reading import team_of
 
 AGENT = 'FROM jenkins/inbound-agent:3283.v92c105e0f819-1-jdk17\nLABEL io.jenkins.agent.labels="{labels}"\n'
 
@@ -106,12 +107,12 @@ def test_jenkins_binds_the_example_farm_exactly_as_the_tenancy_rule_says(example
     the template may serve the job's team and carries what the job asked for."""
     for job in example_farm.jobs:
         expression = LabelExpression.parse(job.label)
-        asked = without_team(expression)
+        asked = tenancy.without_team(expression)
         assert asked is not None, job.full_name  # every job of the example farm is isolated
         for template in example_farm.templates:
             jenkins_labels = parse_label_string(template.label_string)
             own = {label for label in jenkins_labels if not label.startswith("team=")}
-            expected = may_serve(template, job.team) and asked.matches(own)
+            expected = tenancy.may_serve(template, job.team) and asked.matches(own)
             assert expression.matches(jenkins_labels) == expected, (job.full_name, template.name)
 
 
@@ -122,13 +123,13 @@ def test_the_team_atom_leads_a_chain_of_ands_and_can_be_taken_back() -> None:
         ("gpu", "b", "team=b && gpu"),
     ):
         expression = LabelExpression.parse(text)
-        combined = with_team(expression, team)
+        combined = tenancy.with_team(expression, team)
         assert str(combined) == written
         assert LabelExpression.parse(written) == combined
-        assert without_team(combined) == expression
-        assert requested_team(combined) == team
-    assert without_team(LabelExpression.parse("linux && java")) is None
-    assert requested_team(LabelExpression.parse("team=a && team=b && x")) is None
+        assert tenancy.without_team(combined) == expression
+        assert tenancy.requested_team(combined) == team
+    assert tenancy.without_team(LabelExpression.parse("linux && java")) is None
+    assert tenancy.requested_team(LabelExpression.parse("team=a && team=b && x")) is None
 
 
 def _provisioner(*templates: AgentTemplate, isolation: str = "all") -> SlaveProvisioner:

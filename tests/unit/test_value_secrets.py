@@ -8,8 +8,7 @@ import pytest
 
 from jenkins_docker_sdk import Farm, FarmError
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.value_secrets import value_secrets
-from jenkins_docker_sdk.yamlfile import parse_yaml
+from jenkins_docker_sdk.reading import parse_yaml, value_secrets
 
 AWS = "AKIA" + "IOSFODNN7EXAMPLE"  # split so that no scanner trips on this file
 KEY = "-----BEGIN RSA PRIVATE " + "KEY-----\n        MIIEpAIBAAKCAQEAz8cR1xqvmLkVj0S5b2xQ\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jenkins_docker_sdk import InputError
-from jenkins_docker_sdk.yamlfile import MAX_ALIAS_NODES, MAX_DEPTH, load_yaml
+from jenkins_docker_sdk.reading import MAX_ALIAS_NODES, MAX_DEPTH, load_yaml
 
 DOCUMENT = """\
 a: 1

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import attrs
 
-from jenkins_docker_sdk.inputfile import open_error
 from jenkins_docker_sdk.model import Location, Problem
+from jenkins_docker_sdk.reading._inputfile import open_error
 
 FARM_FILE = "farm.yml"
 MANIFEST = "jenkins-docker.yml"

@@ -32,7 +32,7 @@ from jenkins_docker_sdk.model import (
     names,
     spec,
 )
-from jenkins_docker_sdk.value_secrets import value_secrets
+from jenkins_docker_sdk.reading._secrets import value_secrets
 
 T = TypeVar("T")
 

@@ -24,7 +24,7 @@ from jenkins_docker_sdk.model import Location
 
 if TYPE_CHECKING:
     import dockerfile as buildkit
-from jenkins_docker_sdk.inputfile import MAX_DOCKERFILE_BYTES, read_text
+from jenkins_docker_sdk.reading._inputfile import MAX_DOCKERFILE_BYTES, read_text
 
 #: The LABEL a team sets to give its image Jenkins labels, space separated.
 AGENT_LABELS_KEY = "io.jenkins.agent.labels"

@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from jenkins_docker_sdk.errors import InputError
-from jenkins_docker_sdk.inputfile import MAX_YAML_BYTES, read_text
 from jenkins_docker_sdk.model import Location
+from jenkins_docker_sdk.reading._inputfile import MAX_YAML_BYTES, read_text
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Position = tuple[int, int]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from jenkins_docker_sdk.errors import InputError
 from jenkins_docker_sdk.model import AgentTemplate, FarmSettings, Location, Problem, TeamRepo
-from jenkins_docker_sdk.yamlfile import load_yaml
+from jenkins_docker_sdk.reading._yaml import load_yaml
 
 _DEFAULT_REGISTRY = "docker.io"
 
