@@ -49,9 +49,8 @@ from jenkins_docker_sdk.model import (
     TeamRepo,
     Triggers,
 )
-from jenkins_docker_sdk.output import RenderResult, render_farm, render_path
 from jenkins_docker_sdk.reading import DockerfileInfo, Stage, parse_dockerfile
-from jenkins_docker_sdk.render import Renderer
+from jenkins_docker_sdk.render import Renderer, RenderResult, render_farm, render_path
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult, apply_output

@@ -23,9 +23,9 @@ from jenkins_docker_sdk.credentials.masking import MASKER, MaskingFilter
 from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
 from jenkins_docker_sdk.labels import LabelExpression, LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.model import Connector, Farm
-from jenkins_docker_sdk.output import REPORT, render_path
 from jenkins_docker_sdk.process_edge import TERMINATED_EXIT, Terminated, process_edge
 from jenkins_docker_sdk.reading import FarmFile, RepoManifest, json_schema
+from jenkins_docker_sdk.render import REPORT, render_path
 
 if TYPE_CHECKING:
     from jenkins_docker_sdk.apply import ApplyResult
@@ -491,7 +491,7 @@ def validate(
 
 def _write_reports(reports: list[ValidationReport], fmt: str, output: Path | None) -> int:
     """Print or atomically write the report(s); their exit code."""
-    from jenkins_docker_sdk.output import write_file_atomically
+    from jenkins_docker_sdk.render import write_file_atomically
     from jenkins_docker_sdk.validation import render
     from jenkins_docker_sdk.validation.report_formats import render_many
 

@@ -17,8 +17,7 @@ from jenkins_docker_sdk.apply.marker import stamp
 from jenkins_docker_sdk.apply.recorded import RecordedFiles
 from jenkins_docker_sdk.errors import InputError
 from jenkins_docker_sdk.model import Location, names
-from jenkins_docker_sdk.output import REPORT
-from jenkins_docker_sdk.render import Renderer
+from jenkins_docker_sdk.render import REPORT, Renderer
 
 CLOUD_SCRIPT = "groovy/clouds.groovy"
 _GENERATOR = "jenkins-docker-sdk"

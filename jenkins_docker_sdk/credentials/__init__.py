@@ -23,8 +23,8 @@ _LAZY = {
     "FileSource": "jenkins_docker_sdk.credentials.sources",
     "StdinSource": "jenkins_docker_sdk.credentials.sources",
     "parse_source": "jenkins_docker_sdk.credentials.sources",
-    "audit_directory": "jenkins_docker_sdk.credentials.audit",
-    "AuditFinding": "jenkins_docker_sdk.credentials.audit",
+    "audit_directory": "jenkins_docker_sdk.render",
+    "AuditFinding": "jenkins_docker_sdk.render",
     "SecretDelivery": "jenkins_docker_sdk.credentials.delivery",
     "DeliveryPolicy": "jenkins_docker_sdk.credentials.delivery",
 }

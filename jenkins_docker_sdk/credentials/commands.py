@@ -81,7 +81,7 @@ def audit(ctx: click.Context, out: Path, values_from: str | None, farm: Path | N
     --farm, every value of a file or stdin source) is looked for, also base64- or
     URL-encoded. Findings name the file and line, never the secret.
     """
-    from jenkins_docker_sdk.credentials.audit import audit_directory
+    from jenkins_docker_sdk.render import audit_directory
 
     masker = _masker(values_from, farm) if values_from else None
     findings = audit_directory(out, masker)
@@ -118,8 +118,8 @@ def _masker(values_from: str, farm: Path | None) -> masking.SecretMasker:
 
 def _farm_masker(source: ValueSource, farm: Farm) -> masking.SecretMasker:
     """A masker of the secret values ``source`` holds for ``farm``'s declared credentials."""
-    from jenkins_docker_sdk.credentials.fields import FIELDS, variable
     from jenkins_docker_sdk.credentials.sync import farm_credentials
+    from jenkins_docker_sdk.model import FIELDS, variable
 
     values = [
         value
@@ -139,8 +139,8 @@ def value_audit(values_from: str) -> Callable[[Farm, Path], None]:
 
     The source is opened now (stdin is read once); the check runs when the farm is known.
     """
-    from jenkins_docker_sdk.credentials.audit import AuditError, audit_directory
     from jenkins_docker_sdk.credentials.sources import parse_source
+    from jenkins_docker_sdk.render import AuditError, audit_directory
 
     source = parse_source(values_from)
 

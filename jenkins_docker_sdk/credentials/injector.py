@@ -9,9 +9,7 @@ from typing import Any
 import attrs
 
 from jenkins_docker_sdk.credentials import masking
-from jenkins_docker_sdk.credentials.audit import AuditFinding, audit_directory
 from jenkins_docker_sdk.credentials.delivery import DeliveryPolicy, SecretDelivery
-from jenkins_docker_sdk.credentials.scope import check_credentials
 from jenkins_docker_sdk.credentials.sources import ValueSource
 from jenkins_docker_sdk.credentials.sync import (
     CredentialStores,
@@ -21,7 +19,8 @@ from jenkins_docker_sdk.credentials.sync import (
 )
 from jenkins_docker_sdk.credentials.values import CredentialValues, read_values
 from jenkins_docker_sdk.model import Credential, Farm, Problem
-from jenkins_docker_sdk.render import Renderer
+from jenkins_docker_sdk.reading import check_credentials
+from jenkins_docker_sdk.render import AuditFinding, Renderer, audit_directory
 
 
 @attrs.define(kw_only=True)

@@ -15,10 +15,9 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from jenkins_docker_sdk.credentials import masking
-from jenkins_docker_sdk.credentials.fields import FIELDS, check_unique, variable
 from jenkins_docker_sdk.credentials.sources import ValueSource
 from jenkins_docker_sdk.errors import InputError
-from jenkins_docker_sdk.model import Credential, Problem
+from jenkins_docker_sdk.model import FIELDS, Credential, Problem, variable, variable_collisions
 
 
 @attrs.frozen(repr=False)
@@ -108,3 +107,14 @@ def _is_base64(value: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     return True
+
+
+def check_unique(credentials: Iterable[Credential]) -> None:
+    """Refuse two credentials whose values would go by the same variable names.
+
+    Raises:
+        InputError: naming both credentials, at the second one's declaration.
+    """
+    problems = variable_collisions(credentials)
+    if problems:
+        raise InputError(problems)

@@ -8,6 +8,7 @@ Docker names (:mod:`._names`); the file-shaped classes (``GitSource``, ``Credent
 from __future__ import annotations
 
 from jenkins_docker_sdk.model import _names as names
+from jenkins_docker_sdk.model._credential_fields import FIELDS, Field, prefix, variable, variable_collisions
 from jenkins_docker_sdk.model._credentials import Credential, FarmCredential, TeamCredential
 from jenkins_docker_sdk.model._farm import (
     CloudSettings,
@@ -37,6 +38,7 @@ from jenkins_docker_sdk.model._templates import AgentTemplate, StaticNode
 __all__ = [
     "CONNECTORS",
     "CREDENTIAL_TYPES",
+    "FIELDS",
     "LABEL_DELIMITERS",
     "LABEL_QUOTES",
     "AgentTemplate",
@@ -49,6 +51,7 @@ __all__ = [
     "Farm",
     "FarmCredential",
     "FarmSettings",
+    "Field",
     "GitSource",
     "Isolation",
     "JobSpec",
@@ -61,8 +64,11 @@ __all__ = [
     "Tenancy",
     "Triggers",
     "names",
+    "prefix",
     "quote_label",
     "spec",
     "use_farm_reader",
+    "variable",
+    "variable_collisions",
     "write_label_string",
 ]

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from jenkins_docker_sdk.reading._credential_scope import check_credentials
 from jenkins_docker_sdk.reading._dockerfile import (
     AGENT_LABELS_KEY,
     DockerfileInfo,
@@ -71,6 +72,7 @@ __all__ = [
     "RepoWalk",
     "Stage",
     "analyse",
+    "check_credentials",
     "discover",
     "find_repos",
     "gc_paused",

@@ -147,7 +147,7 @@ def parse_dockerfile(path: Path, *, display: Path | None = None) -> DockerfileIn
 
     Raises:
         DockerfileError: the file cannot be read, is larger than
-            :data:`~jenkins_docker_sdk.inputfile.MAX_DOCKERFILE_BYTES`, cannot be parsed,
+            :data:`~._inputfile.MAX_DOCKERFILE_BYTES`, cannot be parsed,
             or uses an instruction or form Docker would refuse; the problem names the line.
     """
     shown = display or path

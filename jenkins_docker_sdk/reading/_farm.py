@@ -14,7 +14,6 @@ from typing import TypeVar
 
 import attrs
 
-from jenkins_docker_sdk.credentials.scope import check_credentials
 from jenkins_docker_sdk.errors import FarmError
 from jenkins_docker_sdk.labels import (
     analyse_labels,
@@ -28,6 +27,7 @@ from jenkins_docker_sdk.model import (
     TeamRepo,
     use_farm_reader,
 )
+from jenkins_docker_sdk.reading._credential_scope import check_credentials
 from jenkins_docker_sdk.reading._pool import gc_paused, load_repos
 from jenkins_docker_sdk.reading._settings import load_settings
 from jenkins_docker_sdk.reading._unique import farm_unique

@@ -7,8 +7,8 @@ import base64
 import pytest
 
 from jenkins_docker_sdk import Farm
-from jenkins_docker_sdk.credentials.fields import FIELDS, variable
 from jenkins_docker_sdk.credentials.sync import farm_credentials
+from jenkins_docker_sdk.model import FIELDS, variable
 
 CANARY = "cAnArY"  # every secret value of the tests starts with it
 

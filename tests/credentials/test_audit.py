@@ -12,10 +12,15 @@ import pytest
 import yaml
 
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.credentials.audit import AuditError, audit_directory, audit_text
 from jenkins_docker_sdk.credentials.masking import SecretMasker
-from jenkins_docker_sdk.output import render_farm, render_path
-from jenkins_docker_sdk.render import templates_dir
+from jenkins_docker_sdk.render import (
+    AuditError,
+    audit_directory,
+    audit_text,
+    render_farm,
+    render_path,
+    templates_dir,
+)
 from tests.conftest import EXAMPLE_FARM
 
 AWS = "AKIA" + "ABCDEFGHIJKLMNOP"  # the shape of an access key id, split so no scanner trips on this file

@@ -9,12 +9,11 @@ import pytest
 import yaml
 
 from jenkins_docker_sdk import Farm
-from jenkins_docker_sdk.credentials.casc import casc_entry
-from jenkins_docker_sdk.credentials.fields import FIELDS, check_unique, variable
+from jenkins_docker_sdk.credentials.values import check_unique
 from jenkins_docker_sdk.errors import FarmError, InputError
-from jenkins_docker_sdk.escaping import casc_value
-from jenkins_docker_sdk.model import Credential
-from jenkins_docker_sdk.render import Renderer
+from jenkins_docker_sdk.model import FIELDS, Credential, variable
+from jenkins_docker_sdk.render import Renderer, casc_entry
+from jenkins_docker_sdk.render._escaping import casc_value
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "farm"
 

@@ -18,7 +18,7 @@ import pytest
 from jenkins_docker_sdk.apply import ApplyResult, apply_output, stamp
 from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
-from jenkins_docker_sdk.output import render_path
+from jenkins_docker_sdk.render import render_path
 from jenkins_docker_sdk.testing import MockJenkins, RequestRecord
 from tests.conftest import EXAMPLE_FARM
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.output import render_path
+from jenkins_docker_sdk.render import render_path
 from jenkins_docker_sdk.testing import MockJenkins
 from tests.conftest import EXAMPLE_FARM
 from tests.support.unprivileged import without_file_override

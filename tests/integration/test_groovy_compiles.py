@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from jenkins_docker_sdk import Farm, render_farm, render_path
-from jenkins_docker_sdk.escaping import GROOVY_LITERAL_LIMIT, groovy_literal, groovy_string
 from jenkins_docker_sdk.render import SEED, Renderer, shell_steps
+from jenkins_docker_sdk.render._escaping import GROOVY_LITERAL_LIMIT, groovy_literal, groovy_string
 from tests.support.dsl_calls import run_seed, seed_job
 from tests.support.dsl_calls import shell_steps as recorded_steps
 from tests.support.groovy import GroovyChecker

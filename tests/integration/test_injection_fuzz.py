@@ -28,8 +28,8 @@ from jenkins_docker_sdk import (
     TeamRepo,
     Triggers,
 )
-from jenkins_docker_sdk.escaping import groovy_string
 from jenkins_docker_sdk.render import SEED
+from jenkins_docker_sdk.render._escaping import groovy_string
 from tests.support.dsl_calls import run_seed, seed_job
 from tests.support.groovy import GroovyChecker
 

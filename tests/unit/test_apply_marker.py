@@ -11,8 +11,7 @@ from jenkins_docker_sdk import configxml
 from jenkins_docker_sdk.apply import config_hash, read_marker, read_output, stamp
 from jenkins_docker_sdk.apply.marker import Marker, stamped_marker, unstamped
 from jenkins_docker_sdk.errors import InputError
-from jenkins_docker_sdk.output import render_path
-from jenkins_docker_sdk.render import MANAGED_MARKER
+from jenkins_docker_sdk.render import MANAGED_MARKER, render_path
 from tests.conftest import EXAMPLE_FARM
 
 GOLDEN_JOB = Path(__file__).resolve().parent.parent / "golden/example-farm/jobs/teamA/web-build.config.xml"

@@ -20,8 +20,8 @@ from jenkins_docker_sdk.apply import (
 )
 from jenkins_docker_sdk.apply.marker import stamped_marker
 from jenkins_docker_sdk.clients import RemoteItem
-from jenkins_docker_sdk.escaping import xml_text
 from jenkins_docker_sdk.render import MANAGED_MARKER
+from jenkins_docker_sdk.render._escaping import xml_text
 
 CONFIG = """<?xml version='1.0' encoding='UTF-8'?>
 <flow-definition plugin="workflow-job">

@@ -10,7 +10,7 @@ import pytest
 
 from jenkins_docker_sdk import Farm, FarmError, InputError, Location, render_farm
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.output import report_text, write_atomically
+from jenkins_docker_sdk.render import report_text, write_atomically
 from tests.conftest import EXAMPLE_FARM
 
 

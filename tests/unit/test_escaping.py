@@ -8,8 +8,9 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from jenkins_docker_sdk import RenderError, escaping
-from jenkins_docker_sdk.escaping import (
+from jenkins_docker_sdk import RenderError
+from jenkins_docker_sdk.render import escaping, make_environment
+from jenkins_docker_sdk.render._escaping import (
     GROOVY_LITERAL_LIMIT,
     groovy,
     groovy_literal,
@@ -17,7 +18,6 @@ from jenkins_docker_sdk.escaping import (
     xml_text,
     yaml_value,
 )
-from jenkins_docker_sdk.render import make_environment
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,6 @@ def test_the_cli_defaults_are_the_library_defaults() -> None:
 
 def test_only_jds_apply_imports_python_jenkins() -> None:
     """Rendering (and its spawned workers) does not pay for importing python-jenkins."""
-    code = "import sys, jenkins_docker_sdk.cli, jenkins_docker_sdk.output; print('jenkins' in sys.modules)"
+    code = "import sys, jenkins_docker_sdk.cli, jenkins_docker_sdk.render; print('jenkins' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

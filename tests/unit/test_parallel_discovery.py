@@ -9,8 +9,8 @@ import pytest
 
 from jenkins_docker_sdk import FarmError, render_farm
 from jenkins_docker_sdk.model import TeamRepo
-from jenkins_docker_sdk.output import render_path
 from jenkins_docker_sdk.reading import PARALLEL_THRESHOLD, discover, load_farm
+from jenkins_docker_sdk.render import render_path
 from tests.conftest import EXAMPLE_FARM
 
 
@@ -120,7 +120,7 @@ def test_a_process_that_has_not_loaded_the_go_parser_forks_its_workers(tmp_path:
         "from pathlib import Path\n"
         "import multiprocessing\n"
         "from jenkins_docker_sdk.reading import go_runtime_loaded\n"
-        "from jenkins_docker_sdk.output import render_path\n"
+        "from jenkins_docker_sdk.render import render_path\n"
         "assert not go_runtime_loaded(), 'the Go parser was loaded by importing the SDK'\n"
         "started = []\n"
         "original = multiprocessing.get_context\n"

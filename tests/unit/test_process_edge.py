@@ -16,7 +16,7 @@ from tests.conftest import EXAMPLE_FARM
 #: until a signal comes: the one hook the test needs to signal a render mid-way every time.
 _PAUSED_RENDER = """
 import sys, time
-import jenkins_docker_sdk.output as output
+import jenkins_docker_sdk.render._pipeline as output
 from jenkins_docker_sdk.cli import main
 
 real = output.discover

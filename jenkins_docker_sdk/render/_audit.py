@@ -16,12 +16,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 import attrs
 
-from jenkins_docker_sdk.credentials.masking import SecretMasker
 from jenkins_docker_sdk.errors import JenkinsDockerSDKError
 from jenkins_docker_sdk.secret_rules import Hit, find_secrets, may_hold_secret
+
+
+class KnownValues(Protocol):
+    """Credential values to look for, in every form they may take (a ``SecretMasker``)."""
+
+    def spans(self, text: str) -> Iterable[tuple[int, int]]:
+        """Where in ``text`` a known value appears: (start, end) of each."""
+        ...
+
 
 #: Shown as what a rendered file is, to the rules that care about the kind of file.
 _KIND = "rendered output"
@@ -54,7 +63,7 @@ class AuditError(JenkinsDockerSDKError):
 
 
 def audit_text(
-    path: str, text: str, masker: SecretMasker | None = None, *, lines: bool = True
+    path: str, text: str, masker: KnownValues | None = None, *, lines: bool = True
 ) -> list[AuditFinding]:
     """The findings in one file's ``text``; ``lines=False`` leaves line numbers out."""
     found: list[AuditFinding] = []
@@ -88,7 +97,7 @@ def _escaped_keys(path: str, text: str) -> list[Hit]:
     return [hit for hit in find_secrets(path, unescaped.encode("utf-8"), None) if "PRIVATE KEY" in hit.kind]
 
 
-def audit_directory(out: Path, masker: SecretMasker | None = None) -> list[AuditFinding]:
+def audit_directory(out: Path, masker: KnownValues | None = None) -> list[AuditFinding]:
     """Every finding in every file under ``out`` (binary files are read as text, leniently)."""
     found = []
     for path in sorted(p for p in out.rglob("*") if p.is_file()):

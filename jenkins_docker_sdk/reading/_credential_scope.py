@@ -14,7 +14,6 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 
-from jenkins_docker_sdk.credentials.fields import variable_collisions
 from jenkins_docker_sdk.model import (
     Credential,
     CredentialType,
@@ -23,6 +22,7 @@ from jenkins_docker_sdk.model import (
     Location,
     Problem,
     TeamRepo,
+    variable_collisions,
 )
 
 #: Types ``git(credentialsId: ...)`` can clone with.

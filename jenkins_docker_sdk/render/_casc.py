@@ -4,7 +4,7 @@ JCasC resolves ``${VAR}`` on the controller (environment variables, or its secre
 files, Vault, Kubernetes secrets); ``${base64:...}`` encodes a file credential's content.
 Only the system store can be written by JCasC's ``credentials:`` root, so team folders'
 credentials are left to ``jds credentials sync``. Placeholders are
-:class:`~jenkins_docker_sdk.escaping.CascPlaceholder`; any other ``${`` (a description's)
+:class:`~._escaping.CascPlaceholder`; any other ``${`` (a description's)
 is written ``^${`` (JCasC's escape) by the templates' ``yaml`` filter, as in every
 Configuration-as-Code file jds writes.
 """
@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from jenkins_docker_sdk.credentials.fields import FIELDS, variable
-from jenkins_docker_sdk.escaping import CascPlaceholder
-from jenkins_docker_sdk.model import Credential
+from jenkins_docker_sdk.model import FIELDS, Credential, variable
+from jenkins_docker_sdk.render._escaping import CascPlaceholder
 
 #: The JCasC symbol of each type (the credentials plugin's class names, minus Impl).
 SYMBOLS = {

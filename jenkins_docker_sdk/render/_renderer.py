@@ -18,10 +18,10 @@ from typing import Any
 import attrs
 import jinja2
 
-from jenkins_docker_sdk import escaping
-from jenkins_docker_sdk.credentials.casc import casc_entries
 from jenkins_docker_sdk.errors import RenderError
 from jenkins_docker_sdk.model import AgentTemplate, Farm, JobSpec
+from jenkins_docker_sdk.render import _escaping as escaping
+from jenkins_docker_sdk.render._casc import casc_entries
 
 #: Written into every generated job description (hidden in the UI: Jenkins shows HTML),
 #: so that a later sync can tell the jobs it manages from hand-made ones.
@@ -42,7 +42,7 @@ _FOLDER_TEMPLATE = "folder.config.xml.j2"
 
 def templates_dir() -> Path:
     """Where the shipped templates are: inside the installed package, or the source tree."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # jenkins_docker_sdk
     for candidate in (package / "templates", package.parent / "templates"):
         if (candidate / "Jenkinsfile.groovy.j2").is_file():
             return candidate

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from jenkins_docker_sdk.errors import InputError
-from jenkins_docker_sdk.model import Credential, CredentialType, Problem
+from jenkins_docker_sdk.model._credentials import Credential
+from jenkins_docker_sdk.model._location import Problem
+from jenkins_docker_sdk.model._spec import CredentialType
 
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 
@@ -51,17 +52,6 @@ def prefix(credential: Credential) -> str:
 def variable(credential: Credential, field: Field) -> str:
     """The variable name of one value of ``credential``."""
     return f"{prefix(credential)}_{field.name}"
-
-
-def check_unique(credentials: Iterable[Credential]) -> None:
-    """Refuse two credentials whose values would go by the same variable names.
-
-    Raises:
-        InputError: naming both credentials, at the second one's declaration.
-    """
-    problems = variable_collisions(credentials)
-    if problems:
-        raise InputError(problems)
 
 
 def variable_collisions(credentials: Iterable[Credential]) -> list[Problem]:
