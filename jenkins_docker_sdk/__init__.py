@@ -59,14 +59,9 @@ if TYPE_CHECKING:
     from jenkins_docker_sdk.credentials.injector import CredentialInjector
     from jenkins_docker_sdk.credentials.masking import MaskingFilter, Secret, SecretMasker
     from jenkins_docker_sdk.credentials.sources import EnvSource, FileSource, StdinSource, ValueSource
+    from jenkins_docker_sdk.errors import HadolintError
     from jenkins_docker_sdk.provisioning import ProvisionerSettings, SlaveProvisioner, reap
-    from jenkins_docker_sdk.validation import (
-        HadolintError,
-        ImageValidator,
-        Policy,
-        ValidationReport,
-        load_policy,
-    )
+    from jenkins_docker_sdk.validation import ImageValidator, Policy, ValidationReport, load_policy
 
 #: Imported on first use: they pull in python-jenkins, requests, docker and the image gate,
 #: which rendering never needs.

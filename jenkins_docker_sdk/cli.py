@@ -20,10 +20,16 @@ import click
 from jenkins_docker_sdk.cli_provision import register as register_provisioning
 from jenkins_docker_sdk.credentials import commands as credential_commands
 from jenkins_docker_sdk.credentials.masking import MASKER, MaskingFilter
-from jenkins_docker_sdk.errors import FarmError, InputError, JenkinsAuthError, JenkinsDockerSDKError
+from jenkins_docker_sdk.errors import (
+    FarmError,
+    InputError,
+    JenkinsAuthError,
+    JenkinsDockerSDKError,
+    Terminated,
+)
 from jenkins_docker_sdk.labels import LabelExpression, LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.model import Connector, Farm
-from jenkins_docker_sdk.process_edge import TERMINATED_EXIT, Terminated, process_edge
+from jenkins_docker_sdk.process_edge import TERMINATED_EXIT, process_edge
 from jenkins_docker_sdk.reading import FarmFile, RepoManifest, json_schema
 from jenkins_docker_sdk.render import REPORT, render_path
 
@@ -466,9 +472,8 @@ def validate(
     build too), 2 for bad input: no such image, an unreachable engine, a Dockerfile or farm
     that does not parse, or hadolint missing or failing.
     """
-    from jenkins_docker_sdk.clients.docker import DockerError
-    from jenkins_docker_sdk.validation import HadolintError, ImageValidator, load_policy
-    from jenkins_docker_sdk.validation.layers import ArchiveError
+    from jenkins_docker_sdk.errors import ArchiveError, DockerError, HadolintError
+    from jenkins_docker_sdk.validation import ImageValidator, load_policy
 
     if farm_root is not None:
         if image is not None or dockerfile is not None or connector is not None:
@@ -512,10 +517,10 @@ def _validate_farm(
     root: Path, policy: Path | None, ignored: tuple[str, ...], network: str | None, probes: bool,
     fmt: str, output: Path | None,
 ) -> int:  # fmt: skip
-    from jenkins_docker_sdk.clients.docker import DockerError, client_from_env
-    from jenkins_docker_sdk.validation import HadolintError, load_policy
+    from jenkins_docker_sdk.clients.docker import client_from_env
+    from jenkins_docker_sdk.errors import ArchiveError, DockerError, HadolintError
+    from jenkins_docker_sdk.validation import load_policy
     from jenkins_docker_sdk.validation.farm_gate import FarmGate
-    from jenkins_docker_sdk.validation.layers import ArchiveError
 
     farm = Farm.from_path(root)
     chosen = load_policy(policy if policy is not None else farm.settings.policy)

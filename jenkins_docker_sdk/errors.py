@@ -1,19 +1,28 @@
-"""The SDK's error tree: one root, and input errors that say where and what is accepted.
+"""Every exception of the SDK: one root, and input errors that say where and what is accepted.
 
-Every error a user can cause is an :class:`InputError` (the CLI exits with code 2 for
-these): it carries :class:`Problem` objects, each naming a file and line (or an
-expression and column) and what would have been accepted.
+Every error a user can cause is an :class:`InputError`: it carries :class:`Problem`
+objects, each naming a file and line (or an expression and column) and what would have been
+accepted. Each class says the exit code the CLI ends with for it (``exit_code``): 2 for bad
+input, 1 for a check or an operation that failed. Only :class:`Terminated` (a signal, like
+``KeyboardInterrupt``) stands outside the root.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from jenkins_docker_sdk.model import Location, Problem
 
 
 class JenkinsDockerSDKError(Exception):
-    """Root of every error the SDK raises on purpose: catch this to catch them all."""
+    """Root of every error the SDK raises on purpose: catch this to catch them all.
+
+    Attributes:
+        exit_code: what ``jds`` exits with for it: 1, a check or an operation failed.
+    """
+
+    exit_code = 1
 
 
 class InputError(JenkinsDockerSDKError):
@@ -21,7 +30,10 @@ class InputError(JenkinsDockerSDKError):
 
     Attributes:
         problems: every problem found, in file order.
+        exit_code: 2, bad input.
     """
+
+    exit_code = 2
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
@@ -166,3 +178,79 @@ class ProvisioningFailedError(ProvisioningError):
         self.template = template
         self.failures = failures
         super().__init__(message)
+
+
+# --- Docker engines -------------------------------------------------------------------
+
+
+class DockerError(JenkinsDockerSDKError):
+    """The engine cannot be reached, or it has no such image."""
+
+
+class ImageBuildError(DockerError):
+    """A build failed: ``step`` is the failing step as the builder numbered it (``3`` of
+    ``Step 3/8``), ``log`` the build output's last lines."""
+
+    def __init__(self, message: str, step: int | None, log: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.step = step
+        self.log = log
+
+
+class EngineUnreachableError(DockerError):
+    """The engine did not answer (socket missing, connection refused or timed out)."""
+
+
+class ImageUnavailableError(DockerError):
+    """An image is not on the engine and cannot (or may not) be pulled."""
+
+
+# --- the image gate, credentials, rendering, the testing kit, the process -------------------
+
+
+class HadolintError(JenkinsDockerSDKError):
+    """hadolint is missing, or it failed or answered something that is not its JSON report."""
+
+
+class ArchiveError(InputError, ValueError):
+    """The stream is not an image archive this reader understands."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem(message)])
+
+
+class DeliveryRefused(JenkinsDockerSDKError):
+    """The policy does not allow this way of handing over a secret."""
+
+
+class AuditError(JenkinsDockerSDKError):
+    """Rendered output holds a secret; ``findings`` (``render.AuditFinding``) say where, never what."""
+
+    def __init__(self, findings: Iterable[object]) -> None:
+        self.findings = tuple(findings)
+        lines = "\n".join(f"  {finding}" for finding in self.findings)
+        super().__init__(
+            f"{len(self.findings)} secret(s) in the rendered output; nothing was written:\n{lines}\n"
+            "    credentials belong in the Jenkins credentials store: declare the id in "
+            "jenkins-docker.yml and bind it to a variable"
+        )
+
+
+class HttpFailure(JenkinsDockerSDKError):
+    """MockJenkins: raised by a request handler, the request ends with :attr:`response`
+    (a ``testing`` response); the mock answers it, so it never leaves the mock."""
+
+    def __init__(self, response: Any, message: str = "") -> None:
+        super().__init__(f"{response.status} {message}".strip())
+        self.response = response
+        self.message = message
+
+
+class Terminated(BaseException):
+    """The process received SIGTERM (raised in the main thread, wherever it was).
+
+    Like ``KeyboardInterrupt``, a signal and not an error: outside the root, so that no
+    ``except Exception`` (or ``except JenkinsDockerSDKError``) swallows it. The CLI exits 143.
+    """
+
+    exit_code = 143

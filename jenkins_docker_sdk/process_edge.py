@@ -25,15 +25,13 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
+from jenkins_docker_sdk.errors import Terminated
+
 if TYPE_CHECKING:
     from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
 
 #: The exit code of a command stopped by SIGTERM (128 + the signal's number, as shells say).
 TERMINATED_EXIT = 128 + signal.SIGTERM
-
-
-class Terminated(BaseException):
-    """The process received SIGTERM (raised in the main thread, wherever it was)."""
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:

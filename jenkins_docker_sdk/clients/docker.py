@@ -15,14 +15,15 @@ from typing import IO, Any, TypeVar
 
 import attrs
 
-from jenkins_docker_sdk.errors import JenkinsDockerSDKError
+from jenkins_docker_sdk.errors import (
+    DockerError,
+    EngineUnreachableError,
+    ImageBuildError,
+    ImageUnavailableError,
+)
 
 CHUNK = 1024 * 1024
 _T = TypeVar("_T")
-
-
-class DockerError(JenkinsDockerSDKError):
-    """The engine cannot be reached, or it has no such image."""
 
 
 class ChunkStream(io.RawIOBase):
@@ -231,16 +232,6 @@ def _single_file_tar(name: str, data: bytes, mode: int) -> bytes:
     return buffer.getvalue()
 
 
-class ImageBuildError(DockerError):
-    """A build failed: ``step`` is the failing step as the builder numbered it (``3`` of
-    ``Step 3/8``), ``log`` the build output's last lines."""
-
-    def __init__(self, message: str, step: int | None, log: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.step = step
-        self.log = log
-
-
 _STEP = re.compile(r"^Step (\d+)/\d+ :")
 
 
@@ -378,14 +369,6 @@ def remove_swarm_secrets(client: Any, labels: dict[str, str]) -> int:
 
 
 # --- Engines for the provisioner: typed calls over the low-level API ---------------------
-
-
-class EngineUnreachableError(DockerError):
-    """The engine did not answer (socket missing, connection refused or timed out)."""
-
-
-class ImageUnavailableError(DockerError):
-    """An image is not on the engine and cannot (or may not) be pulled."""
 
 
 @attrs.frozen

@@ -140,7 +140,8 @@ def value_audit(values_from: str) -> Callable[[Farm, Path], None]:
     The source is opened now (stdin is read once); the check runs when the farm is known.
     """
     from jenkins_docker_sdk.credentials.sources import parse_source
-    from jenkins_docker_sdk.render import AuditError, audit_directory
+    from jenkins_docker_sdk.errors import AuditError
+    from jenkins_docker_sdk.render import audit_directory
 
     source = parse_source(values_from)
 

@@ -26,7 +26,7 @@ import attrs
 
 from jenkins_docker_sdk.clients import docker as docker_adapter
 from jenkins_docker_sdk.credentials import masking
-from jenkins_docker_sdk.errors import JenkinsDockerSDKError
+from jenkins_docker_sdk.errors import DeliveryRefused
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,6 @@ def swarm_secret_name(owner: str, name: str) -> str:
         return full
     digest = hashlib.sha256(owner.encode("utf-8")).hexdigest()[:12]
     return f"{digest}-{name}"[:_SWARM_NAME_MAX]
-
-
-class DeliveryRefused(JenkinsDockerSDKError):
-    """The policy does not allow this way of handing over a secret."""
 
 
 def _check_name(_instance: Any, _attribute: Any, value: str) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from jenkins_docker_sdk.clients.docker import DockerEngine, DockerError
+from jenkins_docker_sdk.clients.docker import DockerEngine
 from jenkins_docker_sdk.credentials.delivery import AgentSecret, DeliveryPolicy, SecretDelivery
+from jenkins_docker_sdk.errors import DockerError
 
 SECRET_DIR = "/run/jds-agent"
 SECRET_NAME = "secret"

@@ -6,7 +6,7 @@ from collections import Counter
 
 import attrs
 
-from jenkins_docker_sdk.clients.docker import DockerError
+from jenkins_docker_sdk.errors import DockerError
 from jenkins_docker_sdk.model import AgentTemplate, Farm
 from jenkins_docker_sdk.provisioning import placement
 from jenkins_docker_sdk.provisioning.provisioner import SlaveProvisioner

@@ -26,14 +26,12 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from jenkins_docker_sdk.clients.docker import (
-    ContainerSpec,
+from jenkins_docker_sdk.clients.docker import ContainerSpec
+from jenkins_docker_sdk.errors import (
+    CapacityError,
     DockerError,
     EngineUnreachableError,
     ImageUnavailableError,
-)
-from jenkins_docker_sdk.errors import (
-    CapacityError,
     JenkinsAuthError,
     JenkinsError,
     JenkinsPermissionError,

@@ -19,8 +19,7 @@ import logging
 
 import attrs
 
-from jenkins_docker_sdk.clients.docker import DockerError
-from jenkins_docker_sdk.errors import JenkinsError
+from jenkins_docker_sdk.errors import DockerError, JenkinsError
 from jenkins_docker_sdk.provisioning import ownership
 from jenkins_docker_sdk.provisioning.ownership import NodeMark, Ownership
 from jenkins_docker_sdk.provisioning.provisioner import SlaveProvisioner

@@ -11,14 +11,9 @@
 
 from __future__ import annotations
 
+from jenkins_docker_sdk.errors import AuditError
 from jenkins_docker_sdk.render import _escaping as escaping
-from jenkins_docker_sdk.render._audit import (
-    AuditError,
-    AuditFinding,
-    KnownValues,
-    audit_directory,
-    audit_text,
-)
+from jenkins_docker_sdk.render._audit import AuditFinding, KnownValues, audit_directory, audit_text
 from jenkins_docker_sdk.render._casc import SYMBOLS as CASC_SYMBOLS
 from jenkins_docker_sdk.render._casc import casc_entries, casc_entry
 from jenkins_docker_sdk.render._files import write_atomically, write_file_atomically

@@ -15,9 +15,10 @@ from typing import Any
 
 import attrs
 
+from jenkins_docker_sdk.errors import AuditError
 from jenkins_docker_sdk.model import Farm, TeamRepo
 from jenkins_docker_sdk.reading import discover, gc_paused
-from jenkins_docker_sdk.render._audit import AuditError, AuditFinding, audit_text
+from jenkins_docker_sdk.render._audit import AuditFinding, audit_text
 from jenkins_docker_sdk.render._files import (
     check_replaceable,
     staged,

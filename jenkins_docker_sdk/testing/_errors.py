@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from jenkins_docker_sdk.testing._http import Response, header_value, html_page
-
-
-class HttpFailure(Exception):
-    """Raised by a handler: the request ends with :attr:`response`."""
-
-    def __init__(self, response: Response, message: str = "") -> None:
-        super().__init__(f"{response.status} {message}".strip())
-        self.response = response
-        self.message = message
+from jenkins_docker_sdk.errors import HttpFailure
+from jenkins_docker_sdk.testing._http import header_value, html_page
 
 
 def failure(message: str) -> HttpFailure:

@@ -14,8 +14,9 @@ from typing import Any
 
 import attrs
 
+from jenkins_docker_sdk.errors import HttpFailure
 from jenkins_docker_sdk.testing import _export, _xml
-from jenkins_docker_sdk.testing._errors import HttpFailure, failure, not_found, requires_post, status
+from jenkins_docker_sdk.testing._errors import failure, not_found, requires_post, status
 from jenkins_docker_sdk.testing._http import (
     Request,
     Response,

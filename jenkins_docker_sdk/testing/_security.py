@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import attrs
 
-from jenkins_docker_sdk.testing._errors import HttpFailure
+from jenkins_docker_sdk.errors import HttpFailure
 from jenkins_docker_sdk.testing._http import Request, header_value, html_page
 
 ANONYMOUS = "anonymous"

@@ -15,8 +15,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 from xml.sax.saxutils import escape
 
+from jenkins_docker_sdk.errors import HttpFailure
 from jenkins_docker_sdk.testing import _xml
-from jenkins_docker_sdk.testing._errors import HttpFailure
 from jenkins_docker_sdk.testing._faults import DROP, Faults
 from jenkins_docker_sdk.testing._http import Request, Response
 from jenkins_docker_sdk.testing._routes import Router

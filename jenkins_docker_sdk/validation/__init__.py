@@ -8,6 +8,7 @@ SARIF 2.1.0.
 
 from __future__ import annotations
 
+from jenkins_docker_sdk.errors import HadolintError
 from jenkins_docker_sdk.validation.cst import (
     CommandTest,
     FileContentTest,
@@ -19,7 +20,7 @@ from jenkins_docker_sdk.validation.cst import (
 from jenkins_docker_sdk.validation.dockerfile_checks import CHECKS as DOCKERFILE_CHECKS
 from jenkins_docker_sdk.validation.dockerfile_lint import lint_dockerfile
 from jenkins_docker_sdk.validation.findings import Check, Finding, Severity, ValidationReport, redact
-from jenkins_docker_sdk.validation.hadolint import Hadolint, HadolintError, find_hadolint
+from jenkins_docker_sdk.validation.hadolint import Hadolint, find_hadolint
 from jenkins_docker_sdk.validation.image_checks import CHECKS as IMAGE_CHECKS
 from jenkins_docker_sdk.validation.image_checks import check_image
 from jenkins_docker_sdk.validation.policy import (

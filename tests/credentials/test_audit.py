@@ -13,14 +13,8 @@ import yaml
 
 from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.credentials.masking import SecretMasker
-from jenkins_docker_sdk.render import (
-    AuditError,
-    audit_directory,
-    audit_text,
-    render_farm,
-    render_path,
-    templates_dir,
-)
+from jenkins_docker_sdk.errors import AuditError
+from jenkins_docker_sdk.render import audit_directory, audit_text, render_farm, render_path, templates_dir
 from tests.conftest import EXAMPLE_FARM
 
 AWS = "AKIA" + "ABCDEFGHIJKLMNOP"  # the shape of an access key id, split so no scanner trips on this file

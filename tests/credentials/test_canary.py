@@ -20,10 +20,10 @@ import yaml
 from jenkins_docker_sdk import CredentialInjector, Farm
 from jenkins_docker_sdk.cli import main
 from jenkins_docker_sdk.clients import JenkinsClient
-from jenkins_docker_sdk.clients.docker import DockerError
 from jenkins_docker_sdk.credentials.delivery import AgentSecret
 from jenkins_docker_sdk.credentials.masking import SecretMasker, encoded_forms
 from jenkins_docker_sdk.credentials.sources import MappingSource
+from jenkins_docker_sdk.errors import DockerError
 from jenkins_docker_sdk.provisioning import (
     DockerHost,
     ProvisionerSettings,

@@ -12,13 +12,9 @@ import uuid
 import docker
 import pytest
 
-from jenkins_docker_sdk.credentials.delivery import (
-    AgentSecret,
-    DeliveryPolicy,
-    DeliveryRefused,
-    SecretDelivery,
-)
+from jenkins_docker_sdk.credentials.delivery import AgentSecret, DeliveryPolicy, SecretDelivery
 from jenkins_docker_sdk.credentials.masking import SecretMasker
+from jenkins_docker_sdk.errors import DeliveryRefused
 from tests.support.docker_harness import Harness, Swarm, wait_until
 
 pytestmark = pytest.mark.docker

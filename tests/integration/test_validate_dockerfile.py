@@ -12,14 +12,8 @@ import jsonschema
 import pytest
 
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.validation import (
-    Hadolint,
-    HadolintError,
-    ImageValidator,
-    ValidationReport,
-    find_hadolint,
-    render,
-)
+from jenkins_docker_sdk.errors import HadolintError
+from jenkins_docker_sdk.validation import Hadolint, ImageValidator, ValidationReport, find_hadolint, render
 from jenkins_docker_sdk.validation.hadolint import config_text
 from tests.conftest import EXAMPLE_FARM
 

@@ -10,7 +10,8 @@ import docker
 import pytest
 
 from jenkins_docker_sdk.cli import main
-from jenkins_docker_sdk.clients.docker import DockerError, exported_image
+from jenkins_docker_sdk.clients.docker import exported_image
+from jenkins_docker_sdk.errors import DockerError
 from jenkins_docker_sdk.validation import ImageValidator, Policy
 from jenkins_docker_sdk.validation.layers import ImageArchive, merge, read_image, wasted_bytes
 from tests.support.docker_harness import Harness, image_builder

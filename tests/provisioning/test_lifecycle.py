@@ -7,9 +7,9 @@ import logging
 import attrs
 import pytest
 
-from jenkins_docker_sdk.clients.docker import ContainerSpec, DockerEngine, DockerError
+from jenkins_docker_sdk.clients.docker import ContainerSpec, DockerEngine
 from jenkins_docker_sdk.credentials.masking import MASKER
-from jenkins_docker_sdk.errors import LabelResolutionError
+from jenkins_docker_sdk.errors import DockerError, LabelResolutionError
 from jenkins_docker_sdk.provisioning.connectors import ssh_banner
 from tests.provisioning.conftest import Farmhand, assert_nothing_leaked, template
 from tests.support.docker_harness import Harness

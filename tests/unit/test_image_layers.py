@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jenkins_docker_sdk.clients.docker import ChunkStream, DockerError
+from jenkins_docker_sdk.clients.docker import ChunkStream
+from jenkins_docker_sdk.errors import ArchiveError, DockerError
 from jenkins_docker_sdk.secret_rules import scan_file
 from jenkins_docker_sdk.validation.findings import redact
 from jenkins_docker_sdk.validation.image_checks import check_image
-from jenkins_docker_sdk.validation.layers import ArchiveError, merge, read_image, walk_layer, wasted_bytes
+from jenkins_docker_sdk.validation.layers import merge, read_image, walk_layer, wasted_bytes
 
 # A layer is a list of (path, content or None for a directory, mode).
 Spec = list[tuple[str, "bytes | None", int]]
