@@ -31,6 +31,7 @@ from jenkins_docker_sdk.labels._explain import (
     Verdict,
     describe_change,
 )
+from jenkins_docker_sdk.labels._job_label import job_label
 from jenkins_docker_sdk.labels._nodes import JenkinsNodesClient, read_static_nodes
 from jenkins_docker_sdk.labels._resolver import (
     CapacityCheck,
@@ -82,6 +83,7 @@ __all__ = [
     "describe_change",
     "edit_distance",
     "instance_cap_reached",
+    "job_label",
     "parse_label_string",
     "quote_atom",
     "quote_label",

@@ -4,7 +4,6 @@ Findings, by severity:
 
 - error ``unsatisfiable``: no template (or static node) serves a job's label; the hint
   names the nearest templates and what each lacks, and a did-you-mean for unknown labels.
-- error ``bad-label``: a job's label does not parse.
 - warning ``ambiguous``: several templates serve a job's label; the first one wins.
 - warning ``label-typo``: a job asks for a label no template offers, but one that
   differs only in case or by a small typo is offered.
@@ -20,7 +19,7 @@ from typing import Any, Literal
 
 import attrs
 
-from jenkins_docker_sdk.errors import InputError, LabelSyntaxError
+from jenkins_docker_sdk.errors import InputError
 from jenkins_docker_sdk.labels import _tenancy as tenancy
 from jenkins_docker_sdk.labels._resolver import LabelResolver, Resolution
 from jenkins_docker_sdk.labels._syntax import LabelExpression, quote_atom
@@ -148,13 +147,12 @@ def report_from_error(error: InputError) -> LabelReport | None:
 
 @attrs.frozen
 class _Label:
-    """What the analysis learned about one distinct label text."""
+    """What the analysis learned about one distinct label expression."""
 
-    resolution: Resolution | None
-    expression: LabelExpression | None = None
+    resolution: Resolution
+    expression: LabelExpression
     names: tuple[str, ...] = ()  # the templates that serve it, first match first
     unknown: frozenset[str] = frozenset()  # atoms that no template or node offers
-    error: LabelSyntaxError | None = None
 
 
 def analyse_labels(source: Farm | Iterable[TeamRepo], *, nodes: Iterable[StaticNode] = ()) -> LabelReport:
@@ -178,7 +176,7 @@ class _Analysis:
         self.offered: dict[str, list[str]] = {}  # lower-cased label -> the labels as offered
         for label in sorted(self.exact):
             self.offered.setdefault(label.lower(), []).append(label)
-        self.labels: dict[str, _Label] = {}
+        self.labels: dict[LabelExpression, _Label] = {}
         self.hints: dict[LabelExpression, str] = {}
         self.findings: list[Finding] = []
 
@@ -190,9 +188,7 @@ class _Analysis:
             label = self._label(job.label)
             for atom in label.unknown:
                 asked.setdefault(atom, []).append(job)
-            if label.error is not None:
-                self._error("bad-label", f"job {job.full_name!r}: bad label: {label.error}", job)
-            elif label.resolution is None or not label.resolution.servable:
+            if not label.resolution.servable:
                 served = "agent template or static node" if self.resolver.nodes else "agent template"
                 message = f"job {job.full_name!r}: no {served} satisfies the label {self._shown(label, job)}"
                 self._error(
@@ -207,31 +203,20 @@ class _Analysis:
         findings = self.findings + warnings + self._unreached()
         return LabelReport(tuple(findings), bindings, len(jobs), self.resolver)
 
-    def _label(self, text: str) -> _Label:
-        found = self.labels.get(text)
+    def _label(self, expression: LabelExpression) -> _Label:
+        found = self.labels.get(expression)
         if found is None:
-            try:
-                resolution = self.resolver.resolve(text)
-            except LabelSyntaxError as exc:
-                found = _Label(None, error=exc)
-            else:
-                expression = self.resolver.parse(text)
-                names = tuple(t.name for t in resolution.templates)
-                unknown = {atom for atom in expression.atoms - self.exact if not tenancy.is_reserved(atom)}
-                found = _Label(resolution, expression, names, frozenset(unknown))
-            self.labels[text] = found
+            resolution = self.resolver.resolve(expression)
+            names = tuple(t.name for t in resolution.templates)
+            unknown = {atom for atom in expression.atoms - self.exact if not tenancy.is_reserved(atom)}
+            found = self.labels[expression] = _Label(resolution, expression, names, frozenset(unknown))
         return found
-
-    def _atoms(self, text: str) -> frozenset[str]:
-        expression = self._label(text).expression
-        return expression.atoms if expression is not None else frozenset()
 
     def _error(self, kind: str, message: str, job: JobSpec, hint: str | None = None) -> None:
         self.findings.append(Finding("error", kind, message, job.label_source, hint, (job.full_name,)))
 
     def _hint(self, label: _Label) -> str:
         expression = label.expression
-        assert expression is not None  # only labels that parsed are resolved
         hint = self.hints.get(expression)
         if hint is not None:
             return hint
@@ -252,14 +237,14 @@ class _Analysis:
     @staticmethod
     def _shown(label: _Label, job: JobSpec) -> str:
         """The label as the team wrote it, and whose templates may serve it."""
-        untenanted = tenancy.without_team(label.expression) if label.expression is not None else None
+        untenanted = tenancy.without_team(label.expression)
         if untenanted is None:
-            return repr(job.label)
+            return repr(str(job.label))
         return f"{str(untenanted)!r} (of the templates of team {job.team} and the shared ones)"
 
     def _tenancy_hint(self, label: _Label, job: JobSpec) -> str | None:
         """Why the label fails when only the team condition does: other teams' templates would serve it."""
-        untenanted = tenancy.without_team(label.expression) if label.expression is not None else None
+        untenanted = tenancy.without_team(label.expression)
         if untenanted is None:
             return None
         others = self.resolver.resolve(untenanted).all_templates
@@ -274,7 +259,7 @@ class _Analysis:
 
     def _ambiguous(self, job: JobSpec, names: tuple[str, ...]) -> Finding:
         message = (
-            f"job {job.full_name!r}: label {job.label!r} is satisfied by {len(names)} templates "
+            f"job {job.full_name!r}: label {str(job.label)!r} is satisfied by {len(names)} templates "
             f"({', '.join(names)}); {names[0]} is used first"
         )
         return Finding("warning", "ambiguous", message, job.label_source, None, (job.full_name, *names))
@@ -302,7 +287,7 @@ class _Analysis:
     def _typos(self, asked: dict[str, list[JobSpec]]) -> list[Finding]:
         found = []
         for atom, jobs in sorted(asked.items()):
-            mentioned = frozenset.intersection(*(self._atoms(job.label) for job in jobs))
+            mentioned = frozenset.intersection(*(job.label.atoms for job in jobs))
             similar = self._similar(atom, mentioned)
             if not similar:
                 continue
@@ -335,7 +320,7 @@ class _Analysis:
         return found
 
     def _unreached(self) -> list[Finding]:
-        resolutions = [label.resolution for label in self.labels.values() if label.resolution is not None]
+        resolutions = [label.resolution for label in self.labels.values()]
         matched = winners = 0
         for resolution in resolutions:
             matched |= resolution.matched

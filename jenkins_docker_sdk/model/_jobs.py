@@ -7,11 +7,16 @@ the generated JSON Schema.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import attrs
 
 from jenkins_docker_sdk.model import _names as names
 from jenkins_docker_sdk.model._location import Location
 from jenkins_docker_sdk.model._spec import CredentialType, checked, spec
+
+if TYPE_CHECKING:
+    from jenkins_docker_sdk.labels import LabelExpression  # the type only: labels imports the model
 
 
 @attrs.frozen
@@ -82,6 +87,11 @@ class Triggers:
     )
 
 
+def _an_expression(_instance: Any, _attribute: Any, value: Any) -> None:
+    if isinstance(value, str):  # the model imports nothing of labels, which parses text
+        raise TypeError(f"label={value!r}: give a parsed label expression, LabelExpression.parse({value!r})")
+
+
 @attrs.frozen(kw_only=True)
 class JobSpec:
     """One Jenkins pipeline job, resolved: every default applied, every name checked."""
@@ -91,7 +101,9 @@ class JobSpec:
     repo: str
     description: str = ""
     git: GitSource | None = None
-    label: str
+    #: what the job runs on, the farm's additions (DryDock, team) included; ``str(label)``
+    #: is its canonical text, what the Jenkinsfile's ``node(...)`` names
+    label: LabelExpression = attrs.field(validator=_an_expression)
     steps: tuple[str, ...] = ()
     credentials: tuple[CredentialBinding, ...] = ()
     docker: bool = False

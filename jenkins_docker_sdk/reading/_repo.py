@@ -9,11 +9,9 @@ import attrs
 
 from jenkins_docker_sdk.errors import InputError, LabelSyntaxError
 from jenkins_docker_sdk.labels import (
-    And,
-    Atom,
     LabelExpression,
+    job_label,
     parse_label_string,
-    quote_atom,
     tenancy,
 )
 from jenkins_docker_sdk.model import (
@@ -312,38 +310,36 @@ class RepoReader:
         entry: Location,
         manifest_path: Path,
         team: str,
-    ) -> str | None:
+    ) -> LabelExpression | None:
         """The label the job runs on: its own (or its agent's labels), DryDock and team added."""
-        drydock = Atom(self.settings.drydock_label)
-        text = config.label
-        if text is None and not config.docker and agent is None:
+        if config.label is None and not config.docker and agent is None:
             self.fail(
                 f"job {config.name!r} has no label and this repository provides no agent",
                 entry,
                 "set the job's label, or add a Dockerfile to the repository",
             )
             return None
-        if text is None:
-            own = sorted(atom for atom in agent.labels if not tenancy.is_reserved(atom)) if agent else []
-            default = " && ".join(map(quote_atom, own))
-            expression = drydock if config.docker else LabelExpression.parse(default)
-        else:
+        asked = None
+        if config.label is not None:
             where = self.at(manifest_path, raw.positions["label"])
             try:
-                expression = LabelExpression.parse(text)
+                asked = LabelExpression.parse(config.label)
             except LabelSyntaxError as exc:
                 self.fail(f"job {config.name!r}: bad label: {exc}", where)
                 return None
-            if reserved := sorted(atom for atom in expression.atoms if tenancy.is_reserved(atom)):
+            if reserved := sorted(atom for atom in asked.atoms if tenancy.is_reserved(atom)):
                 message = f"job {config.name!r}: label {reserved[0]!r} is not accepted"
                 self.fail(message, where, tenancy.RESERVED_HINT)
                 return None
-            if config.docker:
-                expression = And(drydock, expression)
         binds = bool(config.credentials) or bool(config.git and config.git.credentials)
-        if teams.isolated(self.settings.tenancy, binds_credentials=binds):
-            expression = tenancy.with_team(expression, team)
-        return expression.canonical()
+        isolated = teams.isolated(self.settings.tenancy, binds_credentials=binds)
+        return job_label(
+            asked,
+            own_labels=agent.labels if agent else (),
+            docker=bool(config.docker),
+            drydock_label=self.settings.drydock_label,
+            team=team if isolated else None,
+        )
 
     def _steps_ok(self, job: str, steps: list[str], raw: Any, manifest_path: Path) -> bool:
         """A step's ``#!`` line counts only as its first line (Jenkins' ``sh`` looks there alone)."""

@@ -2,6 +2,7 @@
 
 - :mod:`._escaping`: one escaping filter and marker type per output language (Groovy, XML,
   YAML for Configuration-as-Code);
+- :mod:`._context`: what the templates see, plain snake_case data prepared from the model;
 - :mod:`._renderer`: one Jinja environment per language, whose ``finalize`` hook refuses any
   value that did not pass that language's filter, and :class:`Renderer`, which lays the
   farm out in the templates;
@@ -16,13 +17,11 @@ from jenkins_docker_sdk.render import _escaping as escaping
 from jenkins_docker_sdk.render._audit import AuditFinding, KnownValues, audit_directory, audit_text
 from jenkins_docker_sdk.render._casc import SYMBOLS as CASC_SYMBOLS
 from jenkins_docker_sdk.render._casc import casc_entries, casc_entry
+from jenkins_docker_sdk.render._context import LOG_KEEP, MANAGED_MARKER, NO_TRACE, shell_steps
 from jenkins_docker_sdk.render._files import write_atomically, write_file_atomically
 from jenkins_docker_sdk.render._pipeline import RenderResult, render_farm, render_path
 from jenkins_docker_sdk.render._renderer import (
     HASH_LENGTH,
-    LOG_KEEP,
-    MANAGED_MARKER,
-    NO_TRACE,
     SEED,
     SEED_DATA,
     SEED_FORMAT,
@@ -30,7 +29,6 @@ from jenkins_docker_sdk.render._renderer import (
     Renderer,
     content_hash,
     make_environment,
-    shell_steps,
     templates_dir,
 )
 from jenkins_docker_sdk.render._report import GENERATOR, REPORT, build_report, report_text

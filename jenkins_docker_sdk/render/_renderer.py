@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,19 +19,11 @@ import attrs
 import jinja2
 
 from jenkins_docker_sdk.errors import RenderError
-from jenkins_docker_sdk.model import AgentTemplate, Farm, JobSpec
+from jenkins_docker_sdk.model import Farm, JobSpec
+from jenkins_docker_sdk.render import _context as context
 from jenkins_docker_sdk.render import _escaping as escaping
 from jenkins_docker_sdk.render._casc import casc_entries
 
-#: Written into every generated job description (hidden in the UI: Jenkins shows HTML),
-#: so that a later sync can tell the jobs it manages from hand-made ones.
-MANAGED_MARKER = "<!-- Managed by jenkins-docker-sdk -->"
-
-_PULL_STRATEGY = "PULL_LATEST"  # pull when missing, and refresh :latest (docker-plugin default)
-LOG_KEEP = 30  # builds kept per job
-#: Prepended to shell steps that run with credentials bound: Jenkins' `sh` traces every
-#: command (`sh -xe`) unless the script names its own interpreter.
-NO_TRACE = "#!/bin/sh -e\n"
 SEED = "seed/seed.groovy"
 #: The seed's data: the folders and jobs it creates, as JSON beside the seed script.
 SEED_DATA = "seed/seed.json"
@@ -124,20 +116,20 @@ class Renderer:
 
     def pipeline(self, job: JobSpec) -> str:
         """The job's Jenkinsfile."""
-        return self._templates["pipeline"].render(job=job, steps=shell_steps(job))
+        return self._templates["pipeline"].render(job=context.job_context(job))
 
     def config_xml(self, job: JobSpec, pipeline: str) -> str:
         """The job as a Jenkins flow-definition config.xml, marked as managed."""
-        return self._templates["config"].render(
-            job=job, description=_description(job), pipeline=pipeline, log_keep=LOG_KEEP
-        )
+        return self._templates["config"].render(job=context.job_context(job), pipeline=pipeline)
 
     def folder_config_xml(self, team: str) -> str:
         """A team's folder as a cloudbees-folder config.xml, marked as managed.
 
         ``jds apply`` creates team folders from it; ``jds render`` does not write it.
         """
-        return self._folder_template.render(description=f"{_folder_description(team)}\n\n{MANAGED_MARKER}")
+        return self._folder_template.render(
+            description=f"{context.folder_description(team)}\n\n{context.MANAGED_MARKER}"
+        )
 
     @cached_property
     def _folder_template(self) -> jinja2.Template:
@@ -151,22 +143,12 @@ class Renderer:
 
     def seed_entry(self, job: JobSpec, pipeline: str) -> str:
         """One job of the seed's data: a line of JSON (ASCII, so any controller charset reads it)."""
-        triggers = job.triggers
-        return _json_line(
-            {
-                "name": job.full_name,
-                "description": _description(job),
-                "log_keep": LOG_KEEP,
-                "cron": triggers.cron,
-                "poll_scm": triggers.poll_scm,
-                "script": pipeline,
-            }
-        )
+        return _seed_entry(context.job_context(job), pipeline)
 
     def seed_data(self, farm: Farm, entries: Iterable[str]) -> Iterator[str]:
         """The seed's data in pieces: the team folders, then ``entries`` (give them in name order)."""
         folders = ",\n".join(
-            _json_line({"name": team, "description": _folder_description(team)}) for team in farm.teams
+            _json_line({"name": team, "description": context.folder_description(team)}) for team in farm.teams
         )
         head = f'{{"generator": "jenkins-docker-sdk", "format": {SEED_FORMAT},\n'
         yield head + f'"folders": [\n{folders}\n],\n"jobs": [\n'
@@ -178,14 +160,19 @@ class Renderer:
 
     def docker_cloud_yaml(self, farm: Farm) -> str:
         """Configuration-as-Code for docker-plugin: the cloud and one template per agent."""
+        return self._docker_yaml(farm, context.docker_templates(farm))
+
+    def _docker_yaml(self, farm: Farm, templates: list[dict[str, Any]]) -> str:
         return self._templates["casc_docker"].render(
-            settings=farm.settings, templates=_docker_templates(farm)
+            cloud=context.cloud_context(farm.settings), templates=templates
         )
 
     def kubernetes_yaml(self, farm: Farm) -> str:
         """Configuration-as-Code for kubernetes-plugin: inbound (jnlp) templates as pod templates."""
-        templates = [t for t in farm.templates if t.connector == "jnlp"]
-        return self._templates["casc_kubernetes"].render(settings=farm.settings, templates=templates)
+        templates = [context.kubernetes_template(t) for t in farm.templates if t.connector == "jnlp"]
+        return self._templates["casc_kubernetes"].render(
+            cloud=context.cloud_context(farm.settings), templates=templates
+        )
 
     def credentials_yaml(self, farm: Farm) -> str:
         """Configuration-as-Code for the farm's global credentials: ``${VAR}`` placeholders only."""
@@ -193,30 +180,32 @@ class Renderer:
 
     def cloud_script(self, farm: Farm) -> str:
         """A Groovy script that creates or updates the docker cloud; a no-op when unchanged."""
-        return self._cloud_script(farm, _docker_templates(farm))
+        return self._cloud_script(farm, context.docker_templates(farm))
 
-    def _cloud_script(self, farm: Farm, templates: list[Mapping[str, Any]]) -> str:
+    def _cloud_script(self, farm: Farm, templates: list[dict[str, Any]]) -> str:
+        data = [context.docker_plugin_fields(template) for template in templates]
         return self._templates["cloud_script"].render(
-            settings=farm.settings, templates_json=json.dumps(templates, separators=(",", ":"))
+            cloud=context.cloud_context(farm.settings), templates_json=json.dumps(data, separators=(",", ":"))
         )
 
     def render_job(self, job: JobSpec) -> RenderedJob:
         """One job's own files (Jenkinsfile, config.xml) and its block of the seed."""
-        pipeline = self.pipeline(job)
+        job_context = context.job_context(job)  # one context for the three outputs
+        pipeline = self._templates["pipeline"].render(job=job_context)
         files = (
             (f"jobs/{job.team}/{job.name}.Jenkinsfile", pipeline),
-            (f"jobs/{job.team}/{job.name}.config.xml", self.config_xml(job, pipeline)),
+            (
+                f"jobs/{job.team}/{job.name}.config.xml",
+                self._templates["config"].render(job=job_context, pipeline=pipeline),
+            ),
         )
-        return RenderedJob(files=files, seed=self.seed_entry(job, pipeline))
+        return RenderedJob(files=files, seed=_seed_entry(job_context, pipeline))
 
     def cloud_files(self, farm: Farm) -> list[tuple[str, str]]:
         """The cloud configurations, as ``(relative path, text)``."""
-        docker = _docker_templates(farm)  # shared by the YAML and the Groovy script
+        docker = context.docker_templates(farm)  # shared by the YAML and the Groovy script
         return [
-            (
-                "casc/clouds.yaml",
-                self._templates["casc_docker"].render(settings=farm.settings, templates=docker),
-            ),
+            ("casc/clouds.yaml", self._docker_yaml(farm, docker)),
             ("casc/kubernetes.yaml", self.kubernetes_yaml(farm)),
             ("casc/credentials.yaml", self.credentials_yaml(farm)),
             ("groovy/clouds.groovy", self._cloud_script(farm, docker)),
@@ -242,48 +231,20 @@ class RenderedJob:
     seed: str
 
 
-def shell_steps(job: JobSpec) -> list[str]:
-    """The job's shell steps; with credentials bound, untraced unless they name a shell."""
-    if not job.credentials:
-        return list(job.steps)
-    return [step if step.startswith("#!") else NO_TRACE + step for step in job.steps]
-
-
-def _folder_description(team: str) -> str:
-    return f"Jobs of team {team}, generated by jenkins-docker-sdk"
-
-
-def _description(job: JobSpec) -> str:
-    return f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
-
-
-def _docker_templates(farm: Farm) -> list[Mapping[str, Any]]:
-    return [_docker_template(template, farm) for template in farm.templates]
-
-
-def _docker_template(template: AgentTemplate, farm: Farm) -> Mapping[str, Any]:
-    """A template in docker-plugin's own terms (its JCasC keys), as plain values."""
-    mounts = []
-    if template.docker_socket:  # only DryDock agents see the Docker socket
-        mounts.append("type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock")
-    return {
-        "name": template.name,
-        "labelString": template.label_string,
-        "image": template.image,
-        "connector": template.connector,
-        "user": (template.user or "").split(":")[0] or "jenkins",
-        "mode": template.mode.upper(),
-        "instanceCapStr": str(template.instance_cap) if template.instance_cap else "",
-        "remoteFs": template.remote_fs,
-        "pullStrategy": _PULL_STRATEGY,
-        "memoryLimit": template.memory_mb,
-        "cpus": f"{template.cpus:g}" if template.cpus else None,
-        "mounts": mounts,
-        "jenkinsUrl": farm.settings.jenkins_url,
-    }
-
-
 _json_line = json.JSONEncoder(ensure_ascii=True, separators=(", ", ": ")).encode  # one encoder, reused
+
+
+def _seed_entry(job: dict[str, Any], pipeline: str) -> str:
+    return _json_line(
+        {
+            "name": job["full_name"],
+            "description": job["description"],
+            "log_keep": job["log_keep"],
+            "cron": job["cron"],
+            "poll_scm": job["poll_scm"],
+            "script": pipeline,
+        }
+    )
 
 
 def content_hash(text: str) -> str:

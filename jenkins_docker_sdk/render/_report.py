@@ -39,7 +39,7 @@ def build_report(farm: Farm, hashes: dict[str, str]) -> dict[str, Any]:
         "jobs": [
             {
                 "name": job.full_name,
-                "label": job.label,
+                "label": str(job.label),
                 "templates": list(farm.bindings[job.full_name]),
                 "docker": job.docker,
             }

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from jenkins_docker_sdk import Farm, render_farm, render_path
+from jenkins_docker_sdk import Farm, LabelExpression, render_farm, render_path
 from jenkins_docker_sdk.render import SEED, Renderer, shell_steps
 from jenkins_docker_sdk.render._escaping import GROOVY_LITERAL_LIMIT, groovy_literal, groovy_string
 from tests.support.dsl_calls import run_seed, seed_job
@@ -261,7 +261,7 @@ def test_bindings_of_every_type_and_shape_compile_and_run(groovy: GroovyChecker,
             team="t",
             name=f"j{number}",
             repo="r",
-            label="linux",
+            label=LabelExpression.parse("linux"),
             git=GitSource("git@h:x.git", "main", "k1"),
             steps=steps,
             credentials=tuple(bindings),

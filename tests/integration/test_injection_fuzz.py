@@ -28,6 +28,7 @@ from jenkins_docker_sdk import (
     TeamRepo,
     Triggers,
 )
+from jenkins_docker_sdk.labels import Atom
 from jenkins_docker_sdk.render import SEED
 from jenkins_docker_sdk.render._escaping import groovy_string
 from tests.support.dsl_calls import run_seed, seed_job
@@ -82,7 +83,7 @@ def _farm(text: dict[str, str]) -> Farm:
         repo="team/repo",
         description=text["description"],
         git=GitSource(url=text["url"], branch="main", credentials="git-creds"),
-        label=text["label"],
+        label=Atom(text["label"]),  # any text, quoted as Jenkins would read it back
         steps=(text["step"], text["step2"]),
         credentials=(
             CredentialBinding(id="c1", type="string", variable="TOKEN"),
@@ -146,8 +147,8 @@ def test_fuzzed_farm_renders_to_the_same_programs(
         assert result["shape"] == benign[name]["shape"], name
 
     pipeline = compiled["jobs/team/job.Jenkinsfile"]["strings"]
-    for key in ("label", "url"):
-        assert text[key] in pipeline
+    assert text["url"] in pipeline
+    assert str(Atom(text["label"])) in pipeline
     step = text["step"]  # credentials are bound: a step runs untraced unless it names its own shell
     assert (step if step.startswith("#!") else "#!/bin/sh -e\n" + step) in pipeline
     # the seed is data: run on the stubs of Job DSL, it sets each value exactly

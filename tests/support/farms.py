@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jenkins_docker_sdk import AgentTemplate, Farm, FarmSettings, GitSource, JobSpec, TeamRepo
+from jenkins_docker_sdk import (
+    AgentTemplate,
+    Farm,
+    FarmSettings,
+    GitSource,
+    JobSpec,
+    LabelExpression,
+    TeamRepo,
+)
 
 
 def farm_of_templates(count: int, *, teams: int = 40) -> Farm:
@@ -47,7 +55,7 @@ def farm_with_values(*, description: str, step: str, url: str, remote_fs: str) -
         repo="team/repo",
         description=description,
         git=GitSource(url=url, branch="main"),
-        label="linux",
+        label=LabelExpression.parse("linux"),
         steps=(step, "make"),
     )
     repo = TeamRepo(

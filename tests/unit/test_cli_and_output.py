@@ -114,9 +114,9 @@ def test_discovery_defaults(example_farm: Farm) -> None:
     }  # ENV expanded in LABEL
     assert [t.name for t in example_farm.templates if t.docker_socket] == ["platform-drydock"]
     jobs = {j.full_name: j for j in example_farm.jobs}
-    assert jobs["teamA/web-build"].label == "team=teamA && node20 && teamA && web"  # the agent's labels
+    assert str(jobs["teamA/web-build"].label) == "team=teamA && node20 && teamA && web"  # the agent's labels
     assert jobs["teamA/web-build"].git.branch == "main"  # farm default
-    assert jobs["teamC/pipeline-image"].label == "team=teamC && drydock"
+    assert str(jobs["teamC/pipeline-image"].label) == "team=teamC && drydock"
     assert jobs["teamB/awesome-nightly"].timeout_minutes == 60
     assert example_farm.teams == ("platform", "teamA", "teamB", "teamC", "teamD")
     assert [r.name for r in example_farm.repos if r.manifest is None] == ["base-agent"]

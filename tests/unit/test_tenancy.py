@@ -97,7 +97,7 @@ def test_isolation_credentials_holds_only_jobs_that_bind_credentials(tmp_path: P
     open_farm = "tenancy: {isolation: credentials}\n"
     farm = Farm.from_path(_two_teams(tmp_path / "plain", open_farm, credentials=False))
     assert farm.bindings["teamB/build"] == ("teamA-java",)
-    assert farm.jobs[0].label == "linux && java"
+    assert str(farm.jobs[0].label) == "linux && java"
     with pytest.raises(FarmError, match="only templates of other teams serve"):
         Farm.from_path(_two_teams(tmp_path / "bound", open_farm, credentials=True))
 
@@ -106,7 +106,7 @@ def test_jenkins_binds_the_example_farm_exactly_as_the_tenancy_rule_says(example
     """Read back as Jenkins reads them, each job's label matches a template's labelString iff
     the template may serve the job's team and carries what the job asked for."""
     for job in example_farm.jobs:
-        expression = LabelExpression.parse(job.label)
+        expression = LabelExpression.parse(str(job.label))  # the Jenkinsfile's text
         asked = tenancy.without_team(expression)
         assert asked is not None, job.full_name  # every job of the example farm is isolated
         for template in example_farm.templates:
