@@ -36,7 +36,6 @@ from jenkins_docker_sdk.labels._nodes import JenkinsNodesClient, read_static_nod
 from jenkins_docker_sdk.labels._resolver import (
     CapacityCheck,
     LabelResolver,
-    Mismatch,
     Resolution,
     instance_cap_reached,
 )
@@ -73,7 +72,6 @@ __all__ = [
     "LabelProblem",
     "LabelReport",
     "LabelResolver",
-    "Mismatch",
     "Not",
     "Or",
     "Resolution",

@@ -226,7 +226,7 @@ class _Analysis:
         elif explanation.satisfiable is False:
             lines = ["the label is a contradiction: no set of labels satisfies it"]
         else:
-            lines = ["nearest: " + "; ".join(f"{v.name} ({v.reason()})" for v in explanation.nearest())]
+            lines = ["nearest: " + "; ".join(map(str, explanation.nearest()))]
         for atom in sorted(label.unknown):
             similar = self._similar(atom, expression.atoms)
             if similar:

@@ -166,6 +166,9 @@ class Verdict:
         """Atoms to remove so that it would match (they are negated in the expression)."""
         return self.change.excess
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.reason()})"
+
     def reason(self) -> str:
         """Why it is (not) used, in a few words."""
         if self.matches:

@@ -24,7 +24,7 @@ from typing import TypeVar
 import attrs
 
 from jenkins_docker_sdk.labels import _explain as label_explain
-from jenkins_docker_sdk.labels._explain import ChangeFinder, Explanation, describe_change
+from jenkins_docker_sdk.labels._explain import Explanation, Verdict
 from jenkins_docker_sdk.labels._nodes import JenkinsNodesClient, read_static_nodes
 from jenkins_docker_sdk.labels._syntax import (
     LabelExpression,
@@ -38,23 +38,6 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 _BITS_AS_BYTES = str.maketrans("01", "\x00\x01")
 _CACHE_LIMIT = 100_000  # cached expressions per resolver; the cache starts over beyond it
-
-
-@attrs.frozen
-class Mismatch:
-    """Why a template does not serve an expression: atoms it lacks or has in excess.
-
-    ``exact`` is False when the change was estimated (see
-    :mod:`._explain`) rather than proven smallest.
-    """
-
-    template: AgentTemplate
-    lacks: frozenset[str]
-    excess: frozenset[str]
-    exact: bool = True
-
-    def __str__(self) -> str:
-        return f"{self.template.name} ({describe_change(self.lacks, self.excess) or 'does not match'})"
 
 
 def instance_cap_reached(running: Mapping[str, int]) -> CapacityCheck:
@@ -203,7 +186,6 @@ class LabelResolver:
     _online: int = attrs.field(init=False, repr=False)
     _by_text: dict[str, tuple[LabelExpression, int, int]] = attrs.field(init=False, repr=False, factory=dict)
     _by_expression: dict[LabelExpression, tuple[int, int]] = attrs.field(init=False, repr=False, factory=dict)
-    _finders: dict[LabelExpression, ChangeFinder] = attrs.field(init=False, repr=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         templates = ((t.labels, t.mode == "normal") for t in self.templates)
@@ -262,19 +244,12 @@ class LabelResolver:
         parsed = self.parse(expression) if isinstance(expression, str) else expression
         return label_explain.explain(parsed, self.templates, self.nodes, self.capacity)
 
-    def nearest(self, expression: LabelExpression, limit: int = 3) -> tuple[Mismatch, ...]:
-        """The templates closest to serving ``expression`` and the smallest change each needs."""
-        finder = self._finders.get(expression)
-        if finder is None:
-            finder = _remember(self._finders, expression, ChangeFinder(expression))
-        mismatches = []
-        for template in self.templates:
-            if expression.matches(template.labels):
-                continue
-            change = finder.change(template.labels)
-            mismatches.append(Mismatch(template, change.lacks, change.excess, change.exact))
-        mismatches.sort(key=lambda m: (len(m.lacks) + len(m.excess), m.template.name))
-        return tuple(mismatches[:limit])
+    def nearest(self, expression: LabelExpression | str, limit: int = 3) -> tuple[Verdict, ...]:
+        """The templates closest to serving ``expression``, each with the smallest change it needs.
+
+        ``str()`` of each reads ``name (lacks ...; has excluded ...)``.
+        """
+        return self.explain(expression).nearest(limit)
 
     def _lookup_text(self, text: str) -> tuple[LabelExpression, int, int]:
         found = self._by_text.get(text)
