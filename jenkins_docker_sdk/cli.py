@@ -190,7 +190,8 @@ def labels(ctx: click.Context, farm: Path, expression: str | None, as_json: bool
 def _label_report(farm: Path, workers: int) -> LabelReport:
     """The label analysis of ``farm``, also when the farm fails to load only because of labels."""
     try:
-        return analyse_labels(Farm.from_path(farm, workers=workers))
+        loaded = Farm.from_path(farm, workers=workers)
+        return loaded.labels or analyse_labels(loaded)  # the report made while loading
     except FarmError as exc:
         report = report_from_error(exc)
         if report is None:

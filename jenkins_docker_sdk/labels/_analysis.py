@@ -62,7 +62,8 @@ class LabelReport:
     """The findings of :func:`analyse_labels` and each job's matching templates."""
 
     findings: tuple[Finding, ...]
-    bindings: Mapping[str, tuple[str, ...]]
+    #: each servable job's templates by its full name, the first match first
+    bindings: Mapping[str, tuple[AgentTemplate, ...]] = attrs.field(repr=False)
     jobs: int
     resolver: LabelResolver = attrs.field(eq=False, repr=False)
 
@@ -109,7 +110,7 @@ class LabelReport:
             "ok": self.ok,
             "summary": self.summary(),
             "findings": [f.to_dict() for f in self.findings],
-            "bindings": {job: list(names) for job, names in sorted(self.bindings.items())},
+            "bindings": {job: [t.name for t in found] for job, found in sorted(self.bindings.items())},
         }
 
     def to_text(self) -> str:
@@ -151,7 +152,7 @@ class _Label:
 
     resolution: Resolution
     expression: LabelExpression
-    names: tuple[str, ...] = ()  # the templates that serve it, first match first
+    templates: tuple[AgentTemplate, ...] = ()  # the templates that serve it, first match first
     unknown: frozenset[str] = frozenset()  # atoms that no template or node offers
 
 
@@ -181,7 +182,7 @@ class _Analysis:
         self.findings: list[Finding] = []
 
     def run(self, jobs: list[JobSpec]) -> LabelReport:
-        bindings: dict[str, tuple[str, ...]] = {}
+        bindings: dict[str, tuple[AgentTemplate, ...]] = {}
         asked: dict[str, list[JobSpec]] = {}  # unknown atom -> jobs asking for it
         warnings: list[Finding] = []
         for job in jobs:
@@ -195,9 +196,9 @@ class _Analysis:
                     "unsatisfiable", message, job, self._tenancy_hint(label, job) or self._hint(label)
                 )
             else:
-                bindings[job.full_name] = label.names
-                if len(label.names) > 1:
-                    warnings.append(self._ambiguous(job, label.names))
+                bindings[job.full_name] = label.templates
+                if len(label.templates) > 1:
+                    warnings.append(self._ambiguous(job, [t.name for t in label.templates]))
         warnings += self._typos(asked)
         warnings += self._case_collisions()
         findings = self.findings + warnings + self._unreached()
@@ -207,9 +208,9 @@ class _Analysis:
         found = self.labels.get(expression)
         if found is None:
             resolution = self.resolver.resolve(expression)
-            names = tuple(t.name for t in resolution.templates)
             unknown = {atom for atom in expression.atoms - self.exact if not tenancy.is_reserved(atom)}
-            found = self.labels[expression] = _Label(resolution, expression, names, frozenset(unknown))
+            found = _Label(resolution, expression, resolution.templates, frozenset(unknown))
+            self.labels[expression] = found
         return found
 
     def _error(self, kind: str, message: str, job: JobSpec, hint: str | None = None) -> None:
@@ -257,7 +258,7 @@ class _Analysis:
             "the platform team to share one (farm.yml tenancy.shared_templates)"
         )
 
-    def _ambiguous(self, job: JobSpec, names: tuple[str, ...]) -> Finding:
+    def _ambiguous(self, job: JobSpec, names: list[str]) -> Finding:
         message = (
             f"job {job.full_name!r}: label {str(job.label)!r} is satisfied by {len(names)} templates "
             f"({', '.join(names)}); {names[0]} is used first"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -12,6 +13,9 @@ from jenkins_docker_sdk.model._jobs import JobSpec
 from jenkins_docker_sdk.model._location import Location
 from jenkins_docker_sdk.model._spec import Connector, Isolation
 from jenkins_docker_sdk.model._templates import AgentTemplate
+
+if TYPE_CHECKING:
+    from jenkins_docker_sdk.labels import LabelReport  # the type only: labels imports the model
 
 
 @attrs.frozen(kw_only=True)
@@ -88,8 +92,13 @@ class Farm:
     root: Path
     settings: FarmSettings
     repos: tuple[TeamRepo, ...]
-    bindings: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: each job's templates by the job's full name, the first match first (the one Jenkins'
+    #: docker-plugin provisions)
+    bindings: Mapping[str, tuple[AgentTemplate, ...]] = attrs.field(factory=dict, repr=False)
     warnings: tuple[str, ...] = ()
+    #: the label analysis the reader made (None for a farm built by hand): every finding,
+    #: and its resolver, the farm's one
+    labels: LabelReport | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def templates(self) -> tuple[AgentTemplate, ...]:

@@ -26,7 +26,7 @@ class PrepullResult:
 
 def busiest(farm: Farm, top: int) -> list[AgentTemplate]:
     """The ``top`` templates serving the most jobs (farm order breaks ties)."""
-    served = Counter(names[0] for names in farm.bindings.values() if names)
+    served = Counter(found[0].name for found in farm.bindings.values() if found)
     order = {t.name: i for i, t in enumerate(farm.templates)}
     ranked = sorted(farm.templates, key=lambda t: (-served[t.name], order[t.name]))
     return ranked[:top]

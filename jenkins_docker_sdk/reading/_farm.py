@@ -79,11 +79,19 @@ def discover(
         _check_unique(repos, problems)
         problems.extend(farm_unique(repos, settings))
         problems.extend(check_credentials(settings, repos))
-        bindings, warnings = _bind(repos, problems)
-        warnings = [*walk.warnings, *warnings]
+        labels = analyse_labels(repos)  # each job bound to its templates
+        problems.extend(labels.problems())
+        warnings = (*walk.warnings, *labels.warning_lines())
     if problems:
         raise FarmError(problems)
-    farm = Farm(root=root, settings=settings, repos=tuple(repos), bindings=bindings, warnings=tuple(warnings))
+    farm = Farm(
+        root=root,
+        settings=settings,
+        repos=tuple(repos),
+        bindings=labels.bindings,
+        warnings=warnings,
+        labels=labels,
+    )
     return farm, results
 
 
@@ -133,13 +141,6 @@ def _check_unique(repos: list[TeamRepo], problems: list[Problem]) -> None:
                         "Jenkins item names are case-insensitive" if same else None,
                     )
                 )
-
-
-def _bind(repos: list[TeamRepo], problems: list[Problem]) -> tuple[dict[str, tuple[str, ...]], list[str]]:
-    """Each job's templates, first match first; label errors become problems, warnings lines."""
-    report = analyse_labels(repos)
-    problems.extend(report.problems())
-    return dict(report.bindings), report.warning_lines()
 
 
 use_farm_reader(lambda root, workers: load_farm(root, workers=workers))  # Farm.from_path reads with it

@@ -40,7 +40,7 @@ def build_report(farm: Farm, hashes: dict[str, str]) -> dict[str, Any]:
             {
                 "name": job.full_name,
                 "label": str(job.label),
-                "templates": list(farm.bindings[job.full_name]),
+                "templates": [t.name for t in farm.bindings[job.full_name]],
                 "docker": job.docker,
             }
             for job in sorted(farm.jobs, key=lambda j: j.full_name)

@@ -99,9 +99,7 @@ def _farm(text: dict[str, str]) -> Farm:
     farm_settings = FarmSettings(
         jenkins_url=text["jenkins_url"], cloud=CloudSettings(name="cloud", docker_host=text["docker_host"])
     )
-    return Farm(
-        root=Path("."), settings=farm_settings, repos=(repo,), bindings={job.full_name: (template.name,)}
-    )
+    return Farm(root=Path("."), settings=farm_settings, repos=(repo,), bindings={job.full_name: (template,)})
 
 
 FIELDS = {

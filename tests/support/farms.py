@@ -61,6 +61,4 @@ def farm_with_values(*, description: str, step: str, url: str, remote_fs: str) -
     repo = TeamRepo(
         path=Path("team/repo"), team="team", name="repo", manifest=None, agent=template, jobs=(job,)
     )
-    return Farm(
-        root=Path("."), settings=FarmSettings(), repos=(repo,), bindings={job.full_name: (template.name,)}
-    )
+    return Farm(root=Path("."), settings=FarmSettings(), repos=(repo,), bindings={job.full_name: (template,)})

@@ -53,6 +53,10 @@ def repo(name: str, labels: str | None, *jobs: tuple[str, str]) -> TeamRepo:
     return TeamRepo(path=Path(f"t/{name}"), team="t", name=name, manifest=manifest, agent=agent, jobs=specs)
 
 
+def bound(report: LabelReport) -> dict[str, list[str]]:
+    return {job: [t.name for t in found] for job, found in report.bindings.items()}
+
+
 def kinds(report: LabelReport) -> list[tuple[str, str]]:
     return [(f.severity, f.kind) for f in report.findings]
 
@@ -61,7 +65,7 @@ def test_a_clean_farm_has_no_findings_and_binds_every_job() -> None:
     report = analyse_labels([repo("java", "linux java", ("build", "java && linux"))])
     assert report.ok
     assert report.findings == ()
-    assert report.bindings == {"t/build": ("t-java",)}
+    assert bound(report) == {"t/build": ["t-java"]}
     assert report.to_text() == "0 errors, 0 warnings, 0 info"
 
 
@@ -125,7 +129,7 @@ def test_several_templates_for_one_label_is_a_warning_naming_the_winner() -> Non
     assert warning.message == (
         "job 't/build': label 'java' is satisfied by 2 templates (t-a-java, t-b-java); t-a-java is used first"
     )
-    assert report.bindings == {"t/build": ("t-a-java", "t-b-java")}
+    assert bound(report) == {"t/build": ["t-a-java", "t-b-java"]}
     assert report.warning_lines() == [f"t/b-java/jenkins-docker.yml:3:12: {warning.message}"]
 
 
@@ -173,7 +177,7 @@ def test_static_nodes_can_serve_jobs() -> None:
     assert not analyse_labels(repos).ok
     report = analyse_labels(repos, nodes=[StaticNode("mac-1", frozenset({"macos"}))])
     assert report.ok
-    assert report.bindings == {"t/mac": ()}  # no template: a static node runs it
+    assert bound(report) == {"t/mac": []}  # no template: a static node runs it
     offline = analyse_labels(repos, nodes=[StaticNode("mac-1", frozenset({"macos"}), offline=True)])
     assert (
         offline.errors[0].message
@@ -186,6 +190,16 @@ def test_a_job_holds_a_parsed_label_never_text() -> None:
     text is refused with the call that would be accepted."""
     with pytest.raises(TypeError, match=r"LabelExpression.parse\('java && linux'\)"):
         JobSpec(team="t", name="build", repo="java", label="java && linux")  # type: ignore[arg-type]
+
+
+def test_loading_keeps_its_label_report_and_binds_jobs_to_the_farms_templates(example_farm: Farm) -> None:
+    report = example_farm.labels
+    assert report is not None
+    assert report.resolver.templates == example_farm.templates  # the farm's one resolver
+    assert report.bindings == example_farm.bindings
+    assert report.to_dict() == analyse_labels(example_farm).to_dict()  # what a fresh analysis finds
+    (web,) = example_farm.bindings["teamA/web-build"]
+    assert web is next(t for t in example_farm.templates if t.name == "teamA-node-web")
 
 
 def test_report_json() -> None:

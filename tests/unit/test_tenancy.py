@@ -65,7 +65,10 @@ def test_a_manifest_may_restate_its_team_and_farm_yml_may_move_a_repository(tmp_
         (Path("teamA/app"), "teamA"),
         (Path("vendor/acme"), "teamB"),
     ]
-    assert dict(farm.bindings) == {"teamA/build": ("teamA-app",), "teamB/build": ("teamB-acme",)}
+    assert {job: [t.name for t in found] for job, found in farm.bindings.items()} == {
+        "teamA/build": ["teamA-app"],
+        "teamB/build": ["teamB-acme"],
+    }
 
 
 def _two_teams(tmp_path: Path, farm_yml: str = "", *, credentials: bool = True) -> Path:
@@ -87,7 +90,7 @@ def test_a_job_never_binds_to_another_teams_template(tmp_path: Path) -> None:
 
 def test_a_shared_template_serves_every_team(tmp_path: Path) -> None:
     farm = Farm.from_path(_two_teams(tmp_path, "tenancy: {shared_templates: [teamA-java]}\n"))
-    assert farm.bindings["teamB/build"] == ("teamA-java",)
+    assert farm.bindings["teamB/build"] == farm.templates  # teamA-java, the only one
     (template,) = farm.templates
     assert template.shared
     assert {"team=teamA", "team=teamB"} <= template.labels
@@ -96,7 +99,7 @@ def test_a_shared_template_serves_every_team(tmp_path: Path) -> None:
 def test_isolation_credentials_holds_only_jobs_that_bind_credentials(tmp_path: Path) -> None:
     open_farm = "tenancy: {isolation: credentials}\n"
     farm = Farm.from_path(_two_teams(tmp_path / "plain", open_farm, credentials=False))
-    assert farm.bindings["teamB/build"] == ("teamA-java",)
+    assert farm.bindings["teamB/build"] == farm.templates  # teamA-java, the only one
     assert str(farm.jobs[0].label) == "linux && java"
     with pytest.raises(FarmError, match="only templates of other teams serve"):
         Farm.from_path(_two_teams(tmp_path / "bound", open_farm, credentials=True))
