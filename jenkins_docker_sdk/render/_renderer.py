@@ -211,16 +211,26 @@ class Renderer:
             ("groovy/clouds.groovy", self._cloud_script(farm, docker)),
         ]
 
+    def farm_files(self, farm: Farm, entries: Iterable[str]) -> Iterator[tuple[str, Iterable[str]]]:
+        """The farm-wide outputs, as ``(relative path, text in pieces)``: the seed, its data
+        (the jobs' ``entries``, in name order; the only output written in pieces), the clouds."""
+        yield SEED, (self.seed_script(),)
+        yield SEED_DATA, self.seed_data(farm, entries)
+        for relative, text in self.cloud_files(farm):
+            yield relative, (text,)
+
     def render(self, farm: Farm) -> Iterator[tuple[str, str]]:
-        """Every output as ``(relative path, text)``, farm-wide files last; deterministic order."""
+        """Every output as ``(relative path, text)``, farm-wide files last; deterministic order.
+
+        Nothing is written or audited: :func:`~jenkins_docker_sdk.render.render_farm` does that.
+        """
         entries = []
         for job in sorted(farm.jobs, key=lambda j: j.full_name):
             rendered = self.render_job(job)
             yield from rendered.files
             entries.append(rendered.seed)
-        yield SEED, self.seed_script()
-        yield SEED_DATA, "".join(self.seed_data(farm, entries))
-        yield from self.cloud_files(farm)
+        for relative, pieces in self.farm_files(farm, entries):
+            yield relative, "".join(pieces)
 
 
 @attrs.frozen

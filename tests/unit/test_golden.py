@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jenkins_docker_sdk import Farm, render_farm
+from jenkins_docker_sdk import Farm, Renderer, render_farm, render_path
+from jenkins_docker_sdk.render import REPORT
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "example-farm"
 
@@ -55,6 +56,16 @@ def test_every_output_kind_is_there(rendered: Path) -> None:
 def test_rendering_twice_gives_identical_bytes(example_farm: Farm, rendered: Path, tmp_path: Path) -> None:
     render_farm(example_farm, tmp_path / "again")
     assert _files(tmp_path / "again") == _files(rendered)
+
+
+def test_the_in_memory_render_and_the_one_pass_render_write_the_same_files(
+    example_farm: Farm, rendered: Path, tmp_path: Path
+) -> None:
+    written = _files(rendered)
+    del written[REPORT]
+    assert dict(Renderer().render(example_farm)) == written
+    render_path(example_farm.root, tmp_path / "one-pass", workers=1)
+    assert _files(tmp_path / "one-pass") == _files(rendered)
 
 
 def test_docker_cloud_yaml_holds_the_intended_templates(example_farm: Farm, rendered: Path) -> None:
