@@ -30,7 +30,7 @@ from jenkins_docker_sdk.errors import (
 from jenkins_docker_sdk.labels import LabelExpression, LabelReport, analyse_labels, report_from_error
 from jenkins_docker_sdk.model import Connector, Farm
 from jenkins_docker_sdk.process_edge import TERMINATED_EXIT, process_edge
-from jenkins_docker_sdk.reading import FarmFile, RepoManifest, json_schema
+from jenkins_docker_sdk.reading import FarmFile, RepoManifest, json_schema, policy_schema
 from jenkins_docker_sdk.render import REPORT, render_path
 
 if TYPE_CHECKING:
@@ -549,8 +549,6 @@ def _validate_farm(
 @click.argument("which", type=click.Choice(["farm", "manifest", "policy", "all"]), default="all")
 def schema(which: str) -> None:
     """Print the JSON Schema of farm.yml, jenkins-docker.yml, a validation policy, or all three."""
-    from jenkins_docker_sdk.validation.policy import policy_schema
-
     schemas = {
         "farm": json_schema(FarmFile, "farm.yml"),
         "manifest": json_schema(RepoManifest, "jenkins-docker.yml"),

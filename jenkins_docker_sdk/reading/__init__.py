@@ -4,6 +4,8 @@
   and item was (aliases, nesting and sizes bounded);
 - :mod:`._manifest`: the shapes of ``farm.yml`` and ``jenkins-docker.yml`` (file models),
   read strictly and described as JSON Schema;
+- :mod:`._policy_file`, :mod:`._cst`: the validation policy's shape, and the
+  container-structure-test tests it holds (with CST's key names);
 - :mod:`._dockerfile`: Dockerfile analysis with BuildKit's own parser;
 - :mod:`._walk`, :mod:`._paths`: which directories are team repositories, and paths that
   must stay inside them; :mod:`._teams`: which team a repository belongs to;
@@ -16,6 +18,14 @@
 from __future__ import annotations
 
 from jenkins_docker_sdk.reading._credential_scope import check_credentials
+from jenkins_docker_sdk.reading._cst import (
+    CommandTest,
+    FileContentTest,
+    FileExistenceTest,
+    KeyValue,
+    MetadataTest,
+    TestSuite,
+)
 from jenkins_docker_sdk.reading._dockerfile import (
     AGENT_LABELS_KEY,
     DockerfileInfo,
@@ -36,6 +46,13 @@ from jenkins_docker_sdk.reading._manifest import (
     read,
 )
 from jenkins_docker_sdk.reading._paths import inside
+from jenkins_docker_sdk.reading._policy_file import (
+    ConnectorsFile,
+    PolicyFile,
+    RequirementsFile,
+    policy_schema,
+    read_policy_file,
+)
 from jenkins_docker_sdk.reading._pool import CHUNK_SIZE, PARALLEL_THRESHOLD, gc_paused
 from jenkins_docker_sdk.reading._secrets import value_secrets
 from jenkins_docker_sdk.reading._teams import team_of
@@ -63,14 +80,23 @@ __all__ = [
     "MAX_STEPS",
     "MAX_YAML_BYTES",
     "PARALLEL_THRESHOLD",
+    "CommandTest",
+    "ConnectorsFile",
     "DockerfileInfo",
     "FarmFile",
+    "FileContentTest",
+    "FileExistenceTest",
     "Instruction",
+    "KeyValue",
     "LocatedDict",
     "LocatedList",
+    "MetadataTest",
+    "PolicyFile",
     "RepoManifest",
     "RepoWalk",
+    "RequirementsFile",
     "Stage",
+    "TestSuite",
     "analyse",
     "check_credentials",
     "discover",
@@ -84,7 +110,9 @@ __all__ = [
     "load_yaml",
     "parse_dockerfile",
     "parse_yaml",
+    "policy_schema",
     "read",
+    "read_policy_file",
     "read_text",
     "size_text",
     "team_of",

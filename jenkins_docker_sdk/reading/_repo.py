@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -37,8 +37,6 @@ from jenkins_docker_sdk.reading._paths import inside as _inside
 from jenkins_docker_sdk.reading._settings import item_location
 from jenkins_docker_sdk.reading._walk import DOCKERFILE, MANIFEST
 from jenkins_docker_sdk.reading._yaml import load_yaml
-
-T = TypeVar("T")
 
 
 @attrs.define

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -18,10 +18,9 @@ from jenkins_docker_sdk.model import (
 )
 from jenkins_docker_sdk.reading._manifest import FarmFile, read
 from jenkins_docker_sdk.reading._paths import inside as _inside
+from jenkins_docker_sdk.reading._policy_file import read_policy_file
 from jenkins_docker_sdk.reading._walk import FARM_FILE
 from jenkins_docker_sdk.reading._yaml import load_yaml
-
-T = TypeVar("T")
 
 
 def load_settings(root: Path, problems: list[Problem]) -> FarmSettings:
@@ -119,8 +118,6 @@ def _policy_path(farm_file: FarmFile, data: Any, path: Path, problems: list[Prob
             )
         )
         return None
-    from jenkins_docker_sdk.validation.policy import read_policy_file  # only when a farm names one
-
     try:
         read_policy_file(policy)
     except InputError as exc:

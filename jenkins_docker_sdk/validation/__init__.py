@@ -9,13 +9,15 @@ SARIF 2.1.0.
 from __future__ import annotations
 
 from jenkins_docker_sdk.errors import HadolintError
-from jenkins_docker_sdk.validation.cst import (
+from jenkins_docker_sdk.reading import (
     CommandTest,
     FileContentTest,
     FileExistenceTest,
     KeyValue,
     MetadataTest,
+    PolicyFile,
     TestSuite,
+    policy_schema,
 )
 from jenkins_docker_sdk.validation.dockerfile_checks import CHECKS as DOCKERFILE_CHECKS
 from jenkins_docker_sdk.validation.dockerfile_lint import lint_dockerfile
@@ -23,13 +25,7 @@ from jenkins_docker_sdk.validation.findings import Check, Finding, Severity, Val
 from jenkins_docker_sdk.validation.hadolint import Hadolint, find_hadolint
 from jenkins_docker_sdk.validation.image_checks import CHECKS as IMAGE_CHECKS
 from jenkins_docker_sdk.validation.image_checks import check_image
-from jenkins_docker_sdk.validation.policy import (
-    DEFAULT_POLICY,
-    Policy,
-    PolicyFile,
-    load_policy,
-    policy_schema,
-)
+from jenkins_docker_sdk.validation.policy import DEFAULT_POLICY, Policy, load_policy
 from jenkins_docker_sdk.validation.report_formats import FORMATS, render, to_dict
 from jenkins_docker_sdk.validation.validator import ImageValidator
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from jenkins_docker_sdk.validation.cst import FileContentTest, FileExistenceTest, KeyValue, MetadataTest
+from jenkins_docker_sdk.reading import FileContentTest, FileExistenceTest, KeyValue, MetadataTest
 from jenkins_docker_sdk.validation.layers import Entry, Scanner
 
 #: Contents larger than this are not captured for fileContentTests.

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from jenkins_docker_sdk.validation.cst import CommandTest
+from jenkins_docker_sdk.reading import CommandTest
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from jenkins_docker_sdk.model import Connector
-from jenkins_docker_sdk.validation.cst import CommandTest, TestSuite
+from jenkins_docker_sdk.reading import CommandTest, TestSuite
 from jenkins_docker_sdk.validation.findings import Check, Finding, Severity
 from jenkins_docker_sdk.validation.probe_script import Probe, ProbeResult, ProbeScript, command_probe
 from jenkins_docker_sdk.validation.suite_checks import unique_checks

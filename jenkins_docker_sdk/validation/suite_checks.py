@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from jenkins_docker_sdk.validation.cst import TestSuite
+from jenkins_docker_sdk.reading import TestSuite
 from jenkins_docker_sdk.validation.findings import Check, Finding
 from jenkins_docker_sdk.validation.image_files import (
     file_content_problems,

@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import yaml
 
-from jenkins_docker_sdk.validation.policy import DEFAULT_POLICY, PolicyFile, load_policy
+from jenkins_docker_sdk.validation import DEFAULT_POLICY, PolicyFile, load_policy
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "validate.md"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jenkins_docker_sdk.validation.cst import FileExistenceTest, KeyValue, MetadataTest
+from jenkins_docker_sdk.reading import FileExistenceTest, KeyValue, MetadataTest
 from jenkins_docker_sdk.validation.image_files import (
     file_existence_problems,
     go_mode,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jenkins_docker_sdk.errors import InputError
-from jenkins_docker_sdk.validation.policy import DEFAULT_POLICY, load_policy, policy_schema
+from jenkins_docker_sdk.validation import DEFAULT_POLICY, load_policy, policy_schema
 
 
 def write(tmp_path: Path, text: str, name: str = "policy.yml") -> Path:

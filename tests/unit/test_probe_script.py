@@ -7,7 +7,7 @@ import subprocess
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jenkins_docker_sdk.validation.cst import CommandTest, KeyValue
+from jenkins_docker_sdk.reading import CommandTest, KeyValue
 from jenkins_docker_sdk.validation.probe_script import Probe, ProbeResult, ProbeScript, command_probe
 from jenkins_docker_sdk.validation.probes import command_problems
 
