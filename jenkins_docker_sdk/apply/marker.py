@@ -18,8 +18,7 @@ import re
 import attrs
 
 from jenkins_docker_sdk import configxml
-from jenkins_docker_sdk.render import HASH_LENGTH, MANAGED_MARKER
-from jenkins_docker_sdk.render._escaping import xml_text
+from jenkins_docker_sdk.render import HASH_LENGTH, MANAGED_MARKER, xml_text
 
 _MARKER = re.compile(rf"<!-- Managed by jenkins-docker-sdk(?: sha256:([0-9a-f]{{{HASH_LENGTH}}}))? -->")
 _DESCRIPTION_END = "</description>"

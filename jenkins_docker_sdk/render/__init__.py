@@ -18,6 +18,7 @@ from jenkins_docker_sdk.render._audit import AuditFinding, KnownValues, audit_di
 from jenkins_docker_sdk.render._casc import SYMBOLS as CASC_SYMBOLS
 from jenkins_docker_sdk.render._casc import casc_entries, casc_entry
 from jenkins_docker_sdk.render._context import LOG_KEEP, MANAGED_MARKER, NO_TRACE, shell_steps
+from jenkins_docker_sdk.render._escaping import groovy_string, xml_text, yaml_string
 from jenkins_docker_sdk.render._files import write_atomically, write_file_atomically
 from jenkins_docker_sdk.render._pipeline import RenderResult, render_farm, render_path
 from jenkins_docker_sdk.render._renderer import (
@@ -57,6 +58,7 @@ __all__ = [
     "casc_entry",
     "content_hash",
     "escaping",
+    "groovy_string",
     "make_environment",
     "render_farm",
     "render_path",
@@ -65,4 +67,6 @@ __all__ = [
     "templates_dir",
     "write_atomically",
     "write_file_atomically",
+    "xml_text",
+    "yaml_string",
 ]

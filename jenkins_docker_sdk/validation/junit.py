@@ -2,14 +2,14 @@
 
 One ``testcase`` per check: a failed check carries a ``failure`` (message and type)
 listing its findings; warnings of a passing check go to its ``system-out``. Every value
-goes through :func:`~jenkins_docker_sdk.render._escaping.xml_text`, the SDK's XML escaping.
+goes through :func:`~jenkins_docker_sdk.render.xml_text`, the SDK's XML escaping.
 """
 
 from __future__ import annotations
 
 import re
 
-from jenkins_docker_sdk.render._escaping import xml_text
+from jenkins_docker_sdk.render import xml_text
 from jenkins_docker_sdk.validation.findings import Finding, ValidationReport
 
 CLASSNAME = "jds.validate"
