@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from jenkins_docker_sdk.clients.protocols import JenkinsNodesClient
 from jenkins_docker_sdk.labels import _tenancy as tenancy
 from jenkins_docker_sdk.labels._analysis import (
     SEVERITIES,
@@ -31,7 +32,7 @@ from jenkins_docker_sdk.labels._explain import (
     Verdict,
     describe_change,
 )
-from jenkins_docker_sdk.labels._nodes import JenkinsNodesClient, read_static_nodes
+from jenkins_docker_sdk.labels._nodes import read_static_nodes
 from jenkins_docker_sdk.labels._resolver import (
     CapacityCheck,
     LabelResolver,

@@ -23,9 +23,10 @@ from typing import TypeVar
 
 import attrs
 
+from jenkins_docker_sdk.clients.protocols import JenkinsNodesClient
 from jenkins_docker_sdk.labels import _explain as label_explain
 from jenkins_docker_sdk.labels._explain import ChangeFinder, Explanation, describe_change
-from jenkins_docker_sdk.labels._nodes import JenkinsNodesClient, read_static_nodes
+from jenkins_docker_sdk.labels._nodes import read_static_nodes
 from jenkins_docker_sdk.labels._syntax import (
     LabelExpression,
 )
