@@ -14,7 +14,7 @@ from jenkins_docker_sdk.model import AgentTemplate, Farm
 from jenkins_docker_sdk.provisioning import DockerHost, NodeMark, Ownership, ProvisionerSettings, RegistryAuth
 from jenkins_docker_sdk.provisioning.health import HostHealth, TemplateBreaker
 from jenkins_docker_sdk.provisioning.placement import choose, eligible, image_matches
-from jenkins_docker_sdk.provisioning.provisioner import _registry_of
+from jenkins_docker_sdk.provisioning.starter import registry_of as _registry_of
 from jenkins_docker_sdk.testing import MockJenkins
 
 URL = "http://jenkins.test"
