@@ -27,7 +27,7 @@ from urllib.parse import quote, urlencode
 
 import attrs
 
-from jenkins_docker_sdk.clients import _configxml as configxml
+from jenkins_docker_sdk.clients._configxml import same_config
 from jenkins_docker_sdk.clients._jenkins_failures import (
     Operation,
     crumb_rejected,
@@ -172,7 +172,7 @@ class JenkinsClient:
                 existing = self.get_config(name)
             except JenkinsNotFoundError:
                 raise error from None
-            if not configxml.same_config(existing, config_xml):
+            if not same_config(existing, config_xml):
                 raise JenkinsItemExistsError(
                     f"POST {url}: 400: {name} already exists on the controller with another configuration",
                     method="POST",
