@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 import attrs
 
 from jenkins_docker_sdk.apply.plan import Action, Plan, Step
-from jenkins_docker_sdk.clients import JenkinsAPI
+from jenkins_docker_sdk.clients import JenkinsJobs
 from jenkins_docker_sdk.errors import (
     JenkinsAuthError,
     JenkinsConnectionError,
@@ -77,7 +77,7 @@ class Execution:
 
 
 def execute(
-    plan: Plan, client: JenkinsAPI, *, concurrency: int = 8, progress: Progress | None = None
+    plan: Plan, client: JenkinsJobs, *, concurrency: int = 8, progress: Progress | None = None
 ) -> Execution:
     """Send the writes of ``plan``, at most ``concurrency`` at a time."""
     runner = _Runner(client)
@@ -149,7 +149,7 @@ def run_all(
 class _Runner:
     """Sends single writes; stops sending once the controller cannot be talked to."""
 
-    client: JenkinsAPI
+    client: JenkinsJobs
     halted: str | None = None
     _lock: threading.Lock = attrs.field(factory=threading.Lock)
 

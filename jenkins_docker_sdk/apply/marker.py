@@ -6,7 +6,7 @@ configuration::
 
     <!-- Managed by jenkins-docker-sdk sha256:0123456789abcdef -->
 
-The hash is taken over the canonical form (:mod:`jenkins_docker_sdk.configxml`) of the
+The hash is taken over the canonical form (:mod:`jenkins_docker_sdk.clients.configxml`) of the
 ``config.xml`` with the marker unstamped, so it can be worked out again from whatever the
 controller hands back, and Jenkins' own re-serialisation does not change it.
 """
@@ -17,7 +17,7 @@ import re
 
 import attrs
 
-from jenkins_docker_sdk import configxml
+from jenkins_docker_sdk.clients import configxml
 from jenkins_docker_sdk.render import HASH_LENGTH, MANAGED_MARKER, xml_text
 
 _MARKER = re.compile(rf"<!-- Managed by jenkins-docker-sdk(?: sha256:([0-9a-f]{{{HASH_LENGTH}}}))? -->")

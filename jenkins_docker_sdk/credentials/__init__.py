@@ -1,40 +1,38 @@
 """CredentialInjector: credentials stay on the controller and reach builds at run time.
 
-One concern per module: :mod:`.scope` (who may bind what, checked when a farm is read),
-:mod:`.fields` (the values each type needs and their variable names), :mod:`.sources`
-(where values come from), :mod:`.masking` (no value in a log line or an error),
-:mod:`.casc` (JCasC with ``${VAR}`` placeholders), :mod:`.storexml` and :mod:`.sync`
-(the controller's stores), :mod:`.audit` (no value in rendered output), :mod:`.delivery`
-(a secret into an agent container) and :mod:`.injector` (the façade).
+One concern per module: :mod:`.sources` (where values come from), :mod:`.values` (a
+credential's values, held as secrets), :mod:`.masking` (no value in a log line or an error),
+:mod:`.storexml` and :mod:`.sync` (the controller's stores), :mod:`.delivery` (a secret into
+an agent container) and :mod:`.injector` (the façade). What the other stages need of
+credentials lives with them: the scope check in :mod:`jenkins_docker_sdk.reading` (who may
+bind what, when a farm is read), the variable names in :mod:`jenkins_docker_sdk.model`, the
+JCasC entries and the output audit in :mod:`jenkins_docker_sdk.render`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from jenkins_docker_sdk.credentials.delivery import AgentSecret, DeliveryPolicy, SecretDelivery
+from jenkins_docker_sdk.credentials.injector import CredentialInjector
+from jenkins_docker_sdk.credentials.masking import MaskingFilter, Secret, SecretMasker
+from jenkins_docker_sdk.credentials.sources import (
+    EnvSource,
+    FileSource,
+    StdinSource,
+    ValueSource,
+    parse_source,
+)
 
-#: Imported on first use: this package is imported while a farm is read, and these modules
-#: import the reader back.
-_LAZY = {
-    "CredentialInjector": "jenkins_docker_sdk.credentials.injector",
-    "SecretMasker": "jenkins_docker_sdk.credentials.masking",
-    "MaskingFilter": "jenkins_docker_sdk.credentials.masking",
-    "ValueSource": "jenkins_docker_sdk.credentials.sources",
-    "EnvSource": "jenkins_docker_sdk.credentials.sources",
-    "FileSource": "jenkins_docker_sdk.credentials.sources",
-    "StdinSource": "jenkins_docker_sdk.credentials.sources",
-    "parse_source": "jenkins_docker_sdk.credentials.sources",
-    "audit_directory": "jenkins_docker_sdk.render",
-    "AuditFinding": "jenkins_docker_sdk.render",
-    "SecretDelivery": "jenkins_docker_sdk.credentials.delivery",
-    "DeliveryPolicy": "jenkins_docker_sdk.credentials.delivery",
-}
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = [
+    "AgentSecret",
+    "CredentialInjector",
+    "DeliveryPolicy",
+    "EnvSource",
+    "FileSource",
+    "MaskingFilter",
+    "Secret",
+    "SecretDelivery",
+    "SecretMasker",
+    "StdinSource",
+    "ValueSource",
+    "parse_source",
+]

@@ -8,15 +8,11 @@ from typing import Any
 
 import attrs
 
+from jenkins_docker_sdk.clients.protocols import CredentialStores
 from jenkins_docker_sdk.credentials import masking
 from jenkins_docker_sdk.credentials.delivery import DeliveryPolicy, SecretDelivery
 from jenkins_docker_sdk.credentials.sources import ValueSource
-from jenkins_docker_sdk.credentials.sync import (
-    CredentialStores,
-    SyncedCredential,
-    farm_credentials,
-    sync_credentials,
-)
+from jenkins_docker_sdk.credentials.sync import SyncedCredential, farm_credentials, sync_credentials
 from jenkins_docker_sdk.credentials.values import CredentialValues, read_values
 from jenkins_docker_sdk.model import Credential, Farm, Problem
 from jenkins_docker_sdk.reading import check_credentials

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Literal, Protocol
+from typing import Literal
 
 import attrs
 
+from jenkins_docker_sdk.clients.protocols import CredentialStores
 from jenkins_docker_sdk.credentials import masking
 from jenkins_docker_sdk.credentials.sources import ValueSource
 from jenkins_docker_sdk.credentials.storexml import credential_xml
@@ -22,16 +23,6 @@ from jenkins_docker_sdk.errors import JenkinsNotFoundError
 from jenkins_docker_sdk.model import Credential, Farm
 
 log = logging.getLogger(__name__)
-
-
-class CredentialStores(Protocol):
-    """What sync needs of a Jenkins adapter (:class:`~jenkins_docker_sdk.clients.JenkinsClient` has it)."""
-
-    def create_credential(self, folder: str, config_xml: str, *, domain: str = "_") -> bool: ...
-
-    def update_credential(
-        self, folder: str, credential_id: str, config_xml: str, *, domain: str = "_"
-    ) -> None: ...
 
 
 @attrs.frozen

@@ -32,7 +32,7 @@ from jenkins_docker_sdk.labels._explain import (
     describe_change,
 )
 from jenkins_docker_sdk.labels._job_label import job_label
-from jenkins_docker_sdk.labels._nodes import JenkinsNodesClient, read_static_nodes
+from jenkins_docker_sdk.labels._nodes import read_static_nodes
 from jenkins_docker_sdk.labels._resolver import (
     CapacityCheck,
     LabelResolver,
@@ -67,7 +67,6 @@ __all__ = [
     "Finding",
     "Iff",
     "Implies",
-    "JenkinsNodesClient",
     "LabelExpression",
     "LabelProblem",
     "LabelReport",

@@ -1,7 +1,8 @@
 """Static nodes and their labels, read from a Jenkins controller through python-jenkins-style calls.
 
-Only two calls are used, so any object with them will do (python-jenkins'
-``jenkins.Jenkins``, the SDK's Jenkins adapter, a test double): ``get_nodes()`` lists the
+Only two calls are used (:class:`~jenkins_docker_sdk.clients.protocols.JenkinsNodesClient`),
+so any object with them will do (python-jenkins' ``jenkins.Jenkins``, the SDK's
+``JenkinsClient``, a test double): ``get_nodes()`` lists the
 computers (dicts with ``name`` and ``offline``) and ``get_node_config(name)`` returns a
 node's ``config.xml``, whose ``<label>`` (a label string) and ``<mode>`` (``NORMAL`` or
 ``EXCLUSIVE``) are read.
@@ -15,27 +16,18 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from jenkins_docker_sdk.errors import InputError
 from jenkins_docker_sdk.labels._strings import parse_label_string
 from jenkins_docker_sdk.model import Mode, StaticNode
 
+if TYPE_CHECKING:
+    from jenkins_docker_sdk.clients.protocols import JenkinsNodesClient  # the type only
+
 #: Names under which Jenkins lists its built-in node (display names and URL names, old and new).
 BUILT_IN_NODE_NAMES = frozenset({"master", "(master)", "Built-In Node", "built-in", "(built-in)"})
 _MODES: dict[str, Mode] = {"NORMAL": "normal", "EXCLUSIVE": "exclusive"}
-
-
-class JenkinsNodesClient(Protocol):
-    """The two python-jenkins calls :func:`read_static_nodes` needs."""
-
-    def get_nodes(self) -> list[dict[str, Any]]:
-        """Every computer: dicts with at least ``name`` and ``offline``."""
-        ...
-
-    def get_node_config(self, name: str) -> str:
-        """The node's ``config.xml``."""
-        ...
 
 
 def read_static_nodes(client: JenkinsNodesClient) -> tuple[StaticNode, ...]:

@@ -19,17 +19,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
 from jenkins_docker_sdk.labels import _explain as label_explain
 from jenkins_docker_sdk.labels._explain import Explanation, Verdict
-from jenkins_docker_sdk.labels._nodes import JenkinsNodesClient, read_static_nodes
+from jenkins_docker_sdk.labels._nodes import read_static_nodes
 from jenkins_docker_sdk.labels._syntax import (
     LabelExpression,
 )
 from jenkins_docker_sdk.model import AgentTemplate, StaticNode
+
+if TYPE_CHECKING:
+    from jenkins_docker_sdk.clients.protocols import JenkinsNodesClient  # the type only
 
 #: Called with a template: True when it is at capacity (resolve() then skips it).
 CapacityCheck = Callable[[AgentTemplate], bool]

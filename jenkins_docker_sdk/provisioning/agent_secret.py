@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jenkins_docker_sdk.clients.docker import DockerEngine
+from jenkins_docker_sdk.clients.protocols import ContainerEngine
 from jenkins_docker_sdk.credentials.delivery import AgentSecret, DeliveryPolicy, SecretDelivery
 from jenkins_docker_sdk.errors import DockerError
 
@@ -23,7 +23,7 @@ SECRET_FILE = f"{SECRET_DIR}/{SECRET_NAME}"
 POLICY = DeliveryPolicy(allow_env=False, directory=SECRET_DIR, tmpfs_size="64k")
 
 
-def delivery(engine: DockerEngine) -> SecretDelivery:
+def delivery(engine: ContainerEngine) -> SecretDelivery:
     """The delivery for containers on ``engine`` (it needs only the engine's API client)."""
     return SecretDelivery(client=engine, policy=POLICY)
 
@@ -34,7 +34,7 @@ def secret_tmpfs() -> dict[str, Any]:
     return options
 
 
-def deliver_agent_secret(engine: DockerEngine, container: str, secret: str) -> None:
+def deliver_agent_secret(engine: ContainerEngine, container: str, secret: str) -> None:
     """Write ``secret`` to :data:`SECRET_FILE` in the running ``container``.
 
     Raises:

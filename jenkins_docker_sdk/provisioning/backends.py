@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from jenkins_docker_sdk.clients.docker import DockerEngine, TLSFiles
+from jenkins_docker_sdk.clients.protocols import ContainerEngine
 
 #: The host label that makes a host a DryDock host (agents there may get the Docker socket).
 DRYDOCK = "drydock"
@@ -36,7 +37,7 @@ class DockerHost:
 
     Attributes:
         name: how reports and labels name the host.
-        engine: the engine's API.
+        engine: the engine (a :class:`~jenkins_docker_sdk.clients.docker.DockerEngine`).
         address: where ssh agents on this host are reached (their network is the host's).
         labels: host labels; ``drydock`` marks a DryDock host.
         max_containers: the per-host cap (``None``: none).
@@ -44,7 +45,7 @@ class DockerHost:
     """
 
     name: str
-    engine: DockerEngine
+    engine: ContainerEngine
     address: str
     labels: frozenset[str] = attrs.field(factory=frozenset, converter=_frozen)
     max_containers: int | None = None
@@ -58,7 +59,7 @@ class DockerHost:
         name: str | None = None,
         labels: Iterable[str] = (),
         max_containers: int | None = None,
-        engine: DockerEngine | None = None,
+        engine: ContainerEngine | None = None,
         tls: TLSFiles | None = None,
     ) -> DockerHost:
         """A host from its engine URL: ``unix:///path`` (address 127.0.0.1) or ``tcp://host:port``
@@ -131,7 +132,7 @@ class SwarmBackend:
     is a DryDock host.
     """
 
-    manager: DockerEngine
+    manager: ContainerEngine
     endpoints: Mapping[str, str]
     max_containers: int | None = None
     tls: TLSFiles | None = None

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
-
 import attrs
 
-from jenkins_docker_sdk.clients.jenkins import RemoteNode
+from jenkins_docker_sdk.clients.protocols import JenkinsAgents
 
-
-class NodesAPI(Protocol):
-    """What provisioning needs from a controller (``JenkinsClient`` has it)."""
-
-    url: str
-
-    def list_nodes(self) -> list[RemoteNode]: ...
-
-    def create_node(
-        self,
-        name: str,
-        *,
-        description: str,
-        labels: str,
-        remote_fs: str,
-        launcher: Mapping[str, Any],
-        exclusive: bool = True,
-    ) -> None: ...
-
-    def delete_node(self, name: str) -> bool: ...
-
-    def agent_secret(self, name: str) -> str: ...
+#: What provisioning needs from a controller (``JenkinsClient`` has it): the protocol
+#: :class:`~jenkins_docker_sdk.clients.protocols.JenkinsAgents`, under its earlier name.
+NodesAPI = JenkinsAgents
 
 
 @attrs.frozen(kw_only=True)

@@ -13,7 +13,8 @@ The lifecycle of one agent (each step safe to repeat):
 7. hand over; :meth:`SlaveProvisioner.release` removes the container and the node.
 
 Any failure in 3-6 removes what the attempt made (container and node) before the next
-attempt or the error.
+attempt or the error. Steps 3-6 are :mod:`.starter`; where an agent goes and which ssh port
+it gets, :mod:`.placement`.
 """
 
 from __future__ import annotations
@@ -22,16 +23,15 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 import attrs
 
-from jenkins_docker_sdk.clients.docker import ContainerSpec
+from jenkins_docker_sdk.clients.protocols import JenkinsAgents
 from jenkins_docker_sdk.errors import (
     CapacityError,
     DockerError,
     EngineUnreachableError,
-    ImageUnavailableError,
     JenkinsAuthError,
     JenkinsError,
     JenkinsPermissionError,
@@ -43,33 +43,19 @@ from jenkins_docker_sdk.errors import (
 )
 from jenkins_docker_sdk.labels import LabelResolver, tenancy
 from jenkins_docker_sdk.model import AgentTemplate, Farm
-from jenkins_docker_sdk.provisioning import connectors, ownership, placement
-from jenkins_docker_sdk.provisioning.agent_secret import deliver_agent_secret, secret_tmpfs
+from jenkins_docker_sdk.provisioning import ownership, placement
 from jenkins_docker_sdk.provisioning.backends import Backend, DockerHost
 from jenkins_docker_sdk.provisioning.health import HostHealth, TemplateBreaker
-from jenkins_docker_sdk.provisioning.models import Agent, AgentListing, AgentStatus, NodesAPI
+from jenkins_docker_sdk.provisioning.models import Agent, AgentListing, AgentStatus
 from jenkins_docker_sdk.provisioning.ownership import NodeMark, Ownership
 from jenkins_docker_sdk.provisioning.settings import ProvisionerSettings
+from jenkins_docker_sdk.provisioning.starter import Slot, clean, registry_auth, start_agent
 
 log = logging.getLogger(__name__)
-
-DOCKER_SOCKET = "/var/run/docker.sock"
-_POLL = 0.05  # seconds between readiness probes
 
 
 def _templates(values: Iterable[AgentTemplate]) -> tuple[AgentTemplate, ...]:
     return tuple(values)
-
-
-@attrs.frozen
-class _Slot:
-    """A provision in flight: counted against the caps until it ends."""
-
-    node: str
-    template: str
-    host: str
-    port: int | None
-    has_image: bool = False
 
 
 @attrs.define(kw_only=True)
@@ -87,13 +73,13 @@ class SlaveProvisioner:
 
     templates: tuple[AgentTemplate, ...] = attrs.field(converter=_templates)
     backend: Backend
-    jenkins: NodesAPI
+    jenkins: JenkinsAgents
     settings: ProvisionerSettings
     clock: Callable[[], float] = attrs.field(default=time.time, repr=False)
     sleep: Callable[[float], None] = attrs.field(default=time.sleep, repr=False)
     _resolver: LabelResolver = attrs.field(init=False, repr=False)
     _lock: threading.Lock = attrs.field(init=False, factory=threading.Lock, repr=False)
-    _in_flight: dict[str, _Slot] = attrs.field(init=False, factory=dict, repr=False)
+    _in_flight: dict[str, Slot] = attrs.field(init=False, factory=dict, repr=False)
     _last_seen: dict[str, list[Ownership]] = attrs.field(init=False, factory=dict, repr=False)
     _breaker: TemplateBreaker = attrs.field(init=False, repr=False)
     _health: HostHealth = attrs.field(init=False, repr=False)
@@ -109,7 +95,7 @@ class SlaveProvisioner:
 
     @classmethod
     def from_farm(
-        cls, farm: Farm, *, backend: Backend, jenkins: NodesAPI, settings: ProvisionerSettings
+        cls, farm: Farm, *, backend: Backend, jenkins: JenkinsAgents, settings: ProvisionerSettings
     ) -> SlaveProvisioner:
         """A provisioner over the templates of ``farm``."""
         return cls(templates=farm.templates, backend=backend, jenkins=jenkins, settings=settings)
@@ -188,14 +174,22 @@ class SlaveProvisioner:
         for attempt in range(self.settings.retries + 1):
             slot, host = self._reserve(template)
             try:
-                agent = self._attempt(template, slot, host, attempt + 1)
+                agent = start_agent(
+                    template,
+                    slot,
+                    host,
+                    attempts=attempt + 1,
+                    created=self.clock(),
+                    jenkins=self.jenkins,
+                    settings=self.settings,
+                )
             except (JenkinsAuthError, JenkinsPermissionError):
-                self._clean(slot, host)
+                clean(slot, host, self.jenkins)
                 raise
             except (DockerError, JenkinsError, ProvisioningError) as exc:
                 failures.append(f"attempt {attempt + 1} on {host.name}: {exc}")
                 log.warning("agent %s (template %s) failed: %s", slot.node, template.name, str(exc))
-                self._clean(slot, host)
+                clean(slot, host, self.jenkins)
                 until = self._failed(template, host, exc)
                 if until is not None:
                     log.warning(
@@ -215,7 +209,7 @@ class SlaveProvisioner:
                     self.sleep(self.settings.delay(attempt))
                 continue
             except BaseException:  # a bug or Ctrl-C: clean up all the same, then let it go
-                self._clean(slot, host)
+                clean(slot, host, self.jenkins)
                 raise
             finally:
                 with self._lock:
@@ -323,9 +317,13 @@ class SlaveProvisioner:
         now = self.clock()
         return [h for h in self.backend.hosts() if self._health.usable(h.name, now, _pinger(h))]
 
+    def registry_auth_for(self, image: str) -> dict[str, str] | None:
+        """The pull credentials for ``image``'s registry, if the settings hold some."""
+        return registry_auth(self.settings, image)
+
     # --- reserving a place -------------------------------------------------------------------
 
-    def _reserve(self, template: AgentTemplate) -> tuple[_Slot, DockerHost]:
+    def _reserve(self, template: AgentTemplate) -> tuple[Slot, DockerHost]:
         now = self.clock()
         until = self._breaker.suspended_until(template.name, now)
         if until is not None:
@@ -362,10 +360,18 @@ class SlaveProvisioner:
                     f"its cap of {template.instance_cap} is reached"
                 )
             load = {name: len({o.node for o in owned}) for name, owned in per_host.items()}
-            host, has_image = self._place(template, [h for h in hosts if h.name in usable], load)
-            port = self._free_port(per_host.get(host.name, [])) if template.connector == "ssh" else None
+            host, has_image = placement.place(
+                template,
+                [h for h in hosts if h.name in usable],
+                load,
+                locality=self.settings.locality,
+                health=self._health,
+            )
+            port = None
+            if template.connector == "ssh":
+                port = placement.free_port(per_host.get(host.name, []), self.settings.ssh_ports)
             node = f"{template.name}-{uuid.uuid4().hex[:10]}"
-            slot = _Slot(node, template.name, host.name, port, has_image)
+            slot = Slot(node, template.name, host.name, port, has_image)
             self._in_flight[slot.node] = slot
             return slot, host
 
@@ -394,152 +400,7 @@ class SlaveProvisioner:
             if host in self._last_seen:
                 self._last_seen[host] = [o for o in self._last_seen[host] if o.node != node]
 
-    def _place(
-        self, template: AgentTemplate, hosts: Sequence[DockerHost], load: dict[str, int]
-    ) -> tuple[DockerHost, bool]:
-        """The host, and whether it was seen holding the image."""
-        eligible = [h for h in hosts if placement.eligible(template, h)]
-        roomy = [h for h in eligible if h.max_containers is None or load.get(h.name, 0) < h.max_containers]
-        if not roomy:
-            if not eligible:
-                kind = "DryDock host" if template.docker_socket else "host that is not a DryDock host"
-                down = self._health.down()
-                why = f" (out of placement: {', '.join(sorted(down))})" if down else ""
-                raise ProvisioningError(f"no reachable {kind} for template {template.name}{why}")
-            raise CapacityError(f"every host for template {template.name} is at its cap")
-        has_image: dict[str, bool] = {}
-        for host in roomy if self.settings.locality and len(roomy) > 1 else ():
-            try:
-                has_image[host.name] = placement.image_matches(
-                    host.engine.image_digests(template.image), template.image
-                )
-            except DockerError:
-                has_image[host.name] = False
-        chosen = placement.choose(roomy, load, has_image)
-        if chosen is None:  # pragma: no cover - roomy is not empty
-            raise ProvisioningError(f"no host for template {template.name}")
-        return chosen, has_image.get(chosen.name, False)
-
-    def _free_port(self, owned: Iterable[Ownership]) -> int:
-        used = {o.port for o in owned}
-        low, high = self.settings.ssh_ports
-        for port in range(low, high + 1):
-            if port not in used:
-                return port
-        raise CapacityError(f"no free ssh port in {low}-{high} on the host")
-
-    # --- one attempt -------------------------------------------------------------------------
-
-    def _attempt(self, template: AgentTemplate, slot: _Slot, host: DockerHost, attempts: int) -> Agent:
-        own = Ownership(
-            farm=self.settings.farm_id,
-            template=template.name,
-            node=slot.node,
-            created=self.clock(),
-            connector=template.connector,
-            port=slot.port,
-        )
-        self.jenkins.create_node(
-            slot.node,
-            description=own.description(),
-            labels=template.label_string,
-            remote_fs=template.remote_fs,
-            launcher=connectors.launcher(template, self.settings, node=slot.node, host=host, port=slot.port),
-            exclusive=template.mode == "exclusive",
-        )
-        secret = self.jenkins.agent_secret(slot.node) if template.connector == "jnlp" else None
-        command = connectors.agent_command(
-            template, self.settings, node=slot.node, jenkins_url=self.jenkins.url, port=slot.port
-        )
-        socket = host.drydock and template.docker_socket and host.socket_path
-        spec = ContainerSpec(
-            name=slot.node,
-            image=template.image,
-            command=command,
-            entrypoint=(),
-            labels=own.labels(),
-            user=template.user,
-            memory_mb=template.memory_mb,
-            cpus=template.cpus,
-            network=self.settings.network,
-            tmpfs=secret_tmpfs() if secret is not None else {},
-            binds=((host.socket_path, DOCKER_SOCKET),) if socket and host.socket_path else (),
-        )
-        container = self._create(host, spec, seen=slot.has_image)
-        host.engine.start(container)
-        if secret is not None:
-            try:
-                deliver_agent_secret(host.engine, container, secret)
-            except DockerError:  # a container that exits at once takes its exec with it
-                self._raise_if_stopped(host, container, slot)
-                raise
-        self._wait_ready(template, host, container, slot)
-        return Agent(
-            node=slot.node,
-            container=container,
-            host=host.name,
-            template=template.name,
-            connector=template.connector,
-            port=slot.port,
-            created=own.created,
-            attempts=attempts,
-        )
-
-    def _create(self, host: DockerHost, spec: ContainerSpec, *, seen: bool) -> str:
-        """Create the container, pulling its image as the strategy says (``always``: first;
-        ``if-missing``: when the engine says it has none, as ``docker run`` does; ``never``:
-        no pull). ``seen``: placement just saw the image on the host."""
-        strategy = self.settings.pull
-        if strategy == "always":
-            host.engine.pull(spec.image, self.registry_auth_for(spec.image))
-        try:
-            return host.engine.create(spec)
-        except ImageUnavailableError:
-            if strategy != "if-missing" or seen:
-                raise ImageUnavailableError(
-                    f"image {spec.image} is not on host {host.name} and the pull strategy is {strategy}"
-                ) from None
-        host.engine.pull(spec.image, self.registry_auth_for(spec.image))
-        return host.engine.create(spec)
-
-    def registry_auth_for(self, image: str) -> dict[str, str] | None:
-        """The pull credentials for ``image``'s registry, if the settings hold some."""
-        auth = self.settings.registry_auth.get(_registry_of(image))
-        return auth.as_auth_config() if auth else None
-
-    def _wait_ready(self, template: AgentTemplate, host: DockerHost, container: str, slot: _Slot) -> None:
-        deadline = time.monotonic() + self.settings.readiness_timeout
-        while True:
-            if connectors.is_ready(template, self.settings, host, container, slot.port):
-                return
-            self._raise_if_stopped(host, container, slot)
-            if time.monotonic() >= deadline:
-                raise ProvisioningError(
-                    f"agent {slot.node} ({template.connector}) not ready within "
-                    f"{self.settings.readiness_timeout:g} s"
-                )
-            time.sleep(_POLL)
-
-    @staticmethod
-    def _raise_if_stopped(host: DockerHost, container: str, slot: _Slot) -> None:
-        """A template failure if the container is gone or no longer running."""
-        info = host.engine.inspect_container(container)
-        if info is None or info.state != "running":
-            code = "" if info is None or info.exit_code is None else f" with code {info.exit_code}"
-            raise ProvisioningError(f"container {slot.node} stopped{code} before its agent was ready")
-
     # --- failures -----------------------------------------------------------------------------
-
-    def _clean(self, slot: _Slot, host: DockerHost) -> None:
-        """Remove what an attempt made; what cannot be removed now is left to the reaper."""
-        try:
-            host.engine.remove(slot.node)
-        except DockerError as exc:
-            log.warning("container %s left for the reaper: %s", slot.node, str(exc))
-        try:
-            self.jenkins.delete_node(slot.node)
-        except JenkinsError as exc:
-            log.warning("node %s left for the reaper: %s", slot.node, str(exc))
 
     def _failed(self, template: AgentTemplate, host: DockerHost, exc: Exception) -> float | None:
         """Account a failed attempt: a host that did not answer leaves placement; a failure
@@ -569,11 +430,3 @@ def _pinger(host: DockerHost) -> Callable[[], bool]:
         return True
 
     return answers
-
-
-def _registry_of(image: str) -> str:
-    """The registry part of an image reference (``docker.io`` when there is none)."""
-    first, slash, _ = image.partition("/")
-    if slash and ("." in first or ":" in first or first == "localhost"):
-        return first
-    return "docker.io"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 
+from jenkins_docker_sdk.clients.protocols import DockerClient
 from jenkins_docker_sdk.model import AgentTemplate, Farm, Location
 from jenkins_docker_sdk.reading import parse_dockerfile
 from jenkins_docker_sdk.validation.findings import Check, Finding, ValidationReport
@@ -62,7 +62,7 @@ class FarmGate:
         probes: run the probe container for each image.
     """
 
-    client: Any
+    client: DockerClient
     policy: Policy | None = None
     ignored: Sequence[str] = ()
     network: str | None = None

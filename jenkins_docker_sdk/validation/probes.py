@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from jenkins_docker_sdk.clients.protocols import DockerClient
 from jenkins_docker_sdk.model import Connector
 from jenkins_docker_sdk.reading import CommandTest, TestSuite
 from jenkins_docker_sdk.validation.findings import Check, Finding, Severity
@@ -122,7 +123,11 @@ class _Run:
 
 
 def _run(
-    client: Any, image: str, config: dict[str, Any], probes: dict[str, Probe], settings: ProbeSettings
+    client: DockerClient,
+    image: str,
+    config: dict[str, Any],
+    probes: dict[str, Probe],
+    settings: ProbeSettings,
 ) -> _Run:
     from jenkins_docker_sdk.clients.docker import ContainerRun, run_probe_container
 
@@ -172,7 +177,7 @@ def _run(
 
 
 def run_probes(
-    client: Any, image: str, config: dict[str, Any], suite: TestSuite, settings: ProbeSettings
+    client: DockerClient, image: str, config: dict[str, Any], suite: TestSuite, settings: ProbeSettings
 ) -> tuple[tuple[Check, ...], list[Finding]]:
     """Run ``suite``'s command tests and the agent-readiness probes in one container of
     ``image`` (``config``: its image config); the checks that ran and their findings."""

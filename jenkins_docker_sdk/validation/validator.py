@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 
+from jenkins_docker_sdk.clients.protocols import DockerClient
 from jenkins_docker_sdk.model import Connector
 from jenkins_docker_sdk.secret_rules import scan_file
 from jenkins_docker_sdk.validation.dockerfile_lint import lint_dockerfile
@@ -87,7 +87,7 @@ class ImageValidator:
         max_wasted_percent: float | None = None,
         setuid_allowed: Iterable[str] | None = None,
         probes: bool = True,
-        client: Any = None,
+        client: DockerClient | None = None,
     ) -> ValidationReport:
         """Run the image stage on ``image``, and the Dockerfile stage first when
         ``dockerfile`` is given; one report.

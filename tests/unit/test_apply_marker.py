@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from jenkins_docker_sdk import configxml
 from jenkins_docker_sdk.apply import config_hash, read_marker, read_output, stamp
 from jenkins_docker_sdk.apply.marker import Marker, stamped_marker, unstamped
+from jenkins_docker_sdk.clients import configxml
 from jenkins_docker_sdk.errors import InputError
 from jenkins_docker_sdk.render import MANAGED_MARKER, render_path
 from tests.conftest import EXAMPLE_FARM

@@ -102,3 +102,29 @@ def test_only_jds_apply_imports_python_jenkins() -> None:
     code = "import sys, jenkins_docker_sdk.cli, jenkins_docker_sdk.render; print('jenkins' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_no_client_library_is_imported_before_a_client_is_made() -> None:
+    """The stages import the adapters and their protocols, but python-jenkins (with requests)
+    and the docker SDK are imported only when a client is made or first talks."""
+    code = """if True:
+        import sys
+        import jenkins_docker_sdk.apply, jenkins_docker_sdk.credentials, jenkins_docker_sdk.provisioning
+        import jenkins_docker_sdk.validation, jenkins_docker_sdk.clients.docker
+        from jenkins_docker_sdk.clients import JenkinsClient
+        from jenkins_docker_sdk.clients.docker import DockerEngine
+        def loaded():
+            return [name for name in ("jenkins", "requests", "docker") if name in sys.modules]
+        print(loaded())
+        engine = DockerEngine(url="unix:///nonexistent/docker.sock")
+        JenkinsClient(url="http://jenkins.test")
+        print(loaded())
+        engine.api
+        print(loaded())
+    """
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == [
+        "[]",
+        "['jenkins', 'requests']",
+        "['jenkins', 'requests', 'docker']",
+    ]

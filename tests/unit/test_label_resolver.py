@@ -9,7 +9,8 @@ import attrs
 import pytest
 
 from jenkins_docker_sdk import AgentTemplate, InputError, LabelExpression, LabelResolver, StaticNode
-from jenkins_docker_sdk.labels import MAX_EXACT_ATOMS, JenkinsNodesClient, instance_cap_reached
+from jenkins_docker_sdk.clients import JenkinsNodesClient
+from jenkins_docker_sdk.labels import MAX_EXACT_ATOMS, instance_cap_reached
 
 
 def template(name: str, labels: str, mode: str = "exclusive") -> AgentTemplate:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jenkins
 import pytest
 
-from jenkins_docker_sdk import AgentTemplate, InputError, LabelResolver, StaticNode
+from jenkins_docker_sdk import AgentTemplate, InputError, JenkinsClient, LabelResolver, StaticNode
 from jenkins_docker_sdk.testing import MockJenkins
 
 URL = "http://jenkins.test"
@@ -59,3 +59,10 @@ def test_a_node_whose_config_cannot_be_read_is_named() -> None:
         jenkins.Jenkins(URL).reconfig_node("weird", config)
         with pytest.raises(InputError, match="node 'weird': unknown <mode> 'SOMETIMES'"):
             LabelResolver.from_jenkins(jenkins.Jenkins(URL))
+
+
+def test_reads_the_same_nodes_through_the_sdks_jenkins_client(client: jenkins.Jenkins) -> None:
+    sdk_client = JenkinsClient(url=URL, user="platform", token="api-token")
+    assert (
+        LabelResolver.from_jenkins(sdk_client, [WEB]).nodes == LabelResolver.from_jenkins(client, [WEB]).nodes
+    )

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from jenkins_docker_sdk.clients import JenkinsClient, RetryPolicy
-from jenkins_docker_sdk.clients.docker import DockerEngine, TLSFiles, _split_reference
+from jenkins_docker_sdk.clients.docker import DockerEngine, TLSFiles
+from jenkins_docker_sdk.clients.docker._engine import _split_reference
 from jenkins_docker_sdk.errors import JenkinsItemExistsError, JenkinsNotFoundError
 from jenkins_docker_sdk.model import AgentTemplate, Farm
 from jenkins_docker_sdk.provisioning import DockerHost, NodeMark, Ownership, ProvisionerSettings, RegistryAuth
 from jenkins_docker_sdk.provisioning.health import HostHealth, TemplateBreaker
 from jenkins_docker_sdk.provisioning.placement import choose, eligible, image_matches
-from jenkins_docker_sdk.provisioning.provisioner import _registry_of
+from jenkins_docker_sdk.provisioning.starter import registry_of as _registry_of
 from jenkins_docker_sdk.testing import MockJenkins
 
 URL = "http://jenkins.test"
@@ -162,6 +163,24 @@ def test_node_creation_is_idempotent_only_for_our_own_node() -> None:
         assert list(mock.nodes) == ["n1"]
         with pytest.raises(JenkinsItemExistsError, match="agent n1 exists and is not ours"):
             _create(client, "n1", description="someone else's")
+
+
+def test_static_node_calls_answer_as_python_jenkins_does() -> None:
+    """``get_nodes`` / ``get_node_config``: what ``LabelResolver.from_jenkins`` reads."""
+    import jenkins
+
+    with MockJenkins(URL) as mock:
+        mock.add_node("mac-1", "macos xcode15", mode="EXCLUSIVE")
+        mock.add_node("gone", "linux", offline=True)
+        client = _client()
+        python_jenkins = jenkins.Jenkins(URL)
+        assert client.get_nodes() == python_jenkins.get_nodes()
+        assert [n["name"] for n in client.get_nodes()] == ["Built-In Node", "mac-1", "gone"]
+        assert [n["offline"] for n in client.get_nodes()] == [False, False, True]
+        assert client.get_node_config("mac-1") == python_jenkins.get_node_config("mac-1")
+        assert "<label>macos xcode15</label>" in client.get_node_config("mac-1")
+        with pytest.raises(JenkinsNotFoundError, match="read the configuration of agent nope"):
+            client.get_node_config("nope")
 
 
 def test_tls_files_from_the_docker_cli_environment(tmp_path: Path) -> None:
